@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Net;
+using Roundabout.Contracts;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>Options that several commands share, built fresh per command.</summary>
+internal static class CommonOptions
+{
+    public static Option<int> Port(int defaultPort, string what) => new("--port", "-p")
+    {
+        Description = $"The port {what} listens on (0 picks a free one). Default: {defaultPort}.",
+        DefaultValueFactory = _ => defaultPort,
+        Validators = { r => { if (r.GetValueOrDefault<int>() is < 0 or > 65535) { r.AddError("--port must be from 0 to 65535."); } } },
+    };
+
+    public static Option<string> Listen() => new("--listen")
+    {
+        Description = "The interface to bind: 127.0.0.1 (loopback, the default) or another IP address such as 0.0.0.0 " +
+            "to accept connections from other machines. Only open other interfaces on a trusted network.",
+        DefaultValueFactory = _ => "127.0.0.1",
+        Validators = { r => { if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError("--listen takes an IP address, such as 127.0.0.1 or 0.0.0.0."); } } },
+    };
+
+    public static Option<string> Registry() => AddressList("--registry", DefaultPorts.RegistryAddress, "The registry's address, host:port; several may be given, comma-separated.");
+
+    public static Option<string> Database() => AddressList("--database", DefaultPorts.DatabaseAddress, "The database's address, host:port.");
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON, for scripts." };
+
+    private static Option<string> AddressList(string name, string defaultValue, string description) => new(name)
+    {
+        Description = $"{description} Default: {defaultValue}.",
+        DefaultValueFactory = _ => defaultValue,
+        Validators =
+        {
+            r =>
+            {
+                try
+                {
+                    EndpointAddress.ParseList(r.GetValueOrDefault<string>());
+                }
+                catch (FormatException ex)
+                {
+                    r.AddError($"{name}: {ex.Message}");
+                }
+            },
+        },
+    };
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Roundabout.Cli.Commands;
+
+var root = new RootCommand(
+    "Roundabout: a service registry with client-side load balancing. " +
+    "Run 'roundabout up' to start everything and open the client menu.")
+{
+    UpCommand.Create(),
+    RegistryCommand.Create(),
+    DatabaseCommand.Create(),
+    ServerCommand.Create(),
+};
+foreach (var command in ClientCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+// Hosts handle Ctrl-C and SIGTERM themselves (graceful shutdown), so the parser must not.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

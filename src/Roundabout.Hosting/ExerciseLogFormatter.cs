@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Roundabout.Hosting;
+
+/// <summary>
+/// Writes the exercise's one-line format: <c>2026/01/17 20:04:16 [Registry] message</c>.
+/// Warnings and errors say so after the tag, and an exception adds its message (not its stack).
+/// </summary>
+public sealed class ExerciseLogFormatter : ConsoleFormatter, IDisposable
+{
+    public const string FormatterName = "roundabout";
+
+    private readonly IDisposable? _reload;
+    private ExerciseLogFormatterOptions _options;
+
+    public ExerciseLogFormatter(IOptionsMonitor<ExerciseLogFormatterOptions> options)
+        : base(FormatterName)
+    {
+        _options = options.CurrentValue;
+        _reload = options.OnChange(o => _options = o);
+    }
+
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
+        {
+            return;
+        }
+
+        textWriter.Write(FormatLine(_options.TimeProvider.GetLocalNow(), ComponentTag.For(logEntry.Category, _options.DefaultTag), logEntry.LogLevel, message, logEntry.Exception));
+        textWriter.Write('\n');
+    }
+
+    /// <summary>One log line without its newline.</summary>
+    public static string FormatLine(DateTimeOffset time, string tag, LogLevel level, string message, Exception? exception)
+    {
+        var severity = level switch
+        {
+            LogLevel.Warning => "Warning: ",
+            LogLevel.Error => "Error: ",
+            LogLevel.Critical => "Critical: ",
+            _ => string.Empty,
+        };
+        var line = $"{time:yyyy'/'MM'/'dd HH':'mm':'ss} [{tag}] {severity}{message}";
+        return exception is null ? line : $"{line} ({exception.GetType().Name}: {exception.Message})";
+    }
+
+    public void Dispose() => _reload?.Dispose();
+}
+
+public sealed class ExerciseLogFormatterOptions : ConsoleFormatterOptions
+{
+    /// <summary>The tag of log lines whose category is outside Roundabout's components.</summary>
+    public string DefaultTag { get; set; } = "Roundabout";
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,56 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Roundabout.Hosting;
+
+/// <summary>Builds the web host every gRPC component runs on.</summary>
+public static class GrpcHost
+{
+    /// <summary>
+    /// A builder with Kestrel on cleartext HTTP/2 at the given interface and port, gRPC with
+    /// bounded message sizes, the grpc.health.v1 health service, server reflection, and the
+    /// exercise's log format.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(GrpcHostOptions options, Action<GrpcServiceOptions>? configureGrpc = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Listen, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        builder.Logging.AddExerciseConsole(options.Component);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            grpc.EnableDetailedErrors = false;
+            configureGrpc?.Invoke(grpc);
+        });
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Maps the health and reflection services.</summary>
+    public static WebApplication MapGrpcDefaults(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    /// <summary>The port Kestrel bound, once the app has started (useful with port 0).</summary>
+    public static int GetBoundPort(this WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("The server has no addresses; start the app first.");
+        var first = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The server is not listening yet.");
+        return new Uri(first).Port;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Roundabout.Hosting;
+
+public static class LoggingSetup
+{
+    /// <summary>
+    /// Console logging in the exercise's format. Framework chatter is kept to warnings so the
+    /// output reads like the exercise's.
+    /// </summary>
+    public static ILoggingBuilder AddExerciseConsole(this ILoggingBuilder logging, string defaultTag, LogLevel minimum = LogLevel.Information)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(minimum);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Grpc", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddConsole(o => o.FormatterName = ExerciseLogFormatter.FormatterName);
+        logging.AddConsoleFormatter<ExerciseLogFormatter, ExerciseLogFormatterOptions>(o => o.DefaultTag = defaultTag);
+        return logging;
+    }
+
+    /// <summary>A logger factory for commands that run without a host (the client and scripts).</summary>
+    public static ILoggerFactory CreateConsoleFactory(string defaultTag, LogLevel minimum = LogLevel.Information) =>
+        LoggerFactory.Create(logging => logging.AddExerciseConsole(defaultTag, minimum));
+
+    internal static IServiceCollection AddExerciseLogging(this IServiceCollection services, string defaultTag) =>
+        services.AddLogging(logging => logging.AddExerciseConsole(defaultTag));
+}
