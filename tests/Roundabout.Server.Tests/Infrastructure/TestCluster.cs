@@ -7,6 +7,7 @@ using Roundabout.Database;
 using Roundabout.Hosting;
 using Roundabout.Registry;
 using Roundabout.Server;
+using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
 
 namespace Roundabout.Server.Tests.Infrastructure;
 
@@ -71,7 +72,7 @@ internal sealed class TestCluster : IAsyncDisposable
         return server;
     }
 
-    public Registry.RegistryClient Registry => new(Channel(RegistryPort));
+    public RegistryClient Registry => new(Channel(RegistryPort));
 
     public async Task<IReadOnlyList<string>> ListAsync() =>
         (await Registry.ListInstancesAsync(new ListInstancesRequest()).ResponseAsync.DefaultTimeout())

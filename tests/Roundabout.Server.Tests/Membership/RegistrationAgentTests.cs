@@ -16,7 +16,7 @@ public sealed class RegistrationAgentTests
     public async Task Renew_RegistryNoLongerKnowsTheLease_RegistersAgainAtOnce()
     {
         // Long leases: only the replacement, not expiry, can make a lease unknown here.
-        await using var registry = await RestartableRegistry.StartAsync(new Registry.RegistryHostOptions
+        await using var registry = await RestartableRegistry.StartAsync(new Roundabout.Registry.RegistryHostOptions
         {
             Port = 0,
             Ttl = TimeSpan.FromSeconds(60),
