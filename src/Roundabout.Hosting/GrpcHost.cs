@@ -46,11 +46,13 @@ public static class GrpcHost
     }
 
     /// <summary>The port Kestrel bound, once the app has started (useful with port 0).</summary>
-    public static int GetBoundPort(this WebApplication app)
+    public static int GetBoundPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetBoundPort();
+
+    /// <summary>The port the server bound, once started.</summary>
+    public static int GetBoundPort(this IServer server)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("The server has no addresses; start the app first.");
-        var first = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The server is not listening yet.");
+        var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server is not listening yet; start it first.");
         return new Uri(first).Port;
     }
 }

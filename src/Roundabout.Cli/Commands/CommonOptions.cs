@@ -26,6 +26,14 @@ internal static class CommonOptions
 
     public static Option<string> Database() => AddressList("--database", DefaultPorts.DatabaseAddress, "The database's address, host:port.");
 
+    /// <summary>The registry's shared token; the environment variable ROUNDABOUT_TOKEN is used when the option is absent.</summary>
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = "The registry's shared token (default: the environment variable ROUNDABOUT_TOKEN). " +
+            "When the registry has one, registering, renewing and deregistering need it.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ROUNDABOUT_TOKEN") is { Length: > 0 } t ? t : null,
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON, for scripts." };
 
     private static Option<string> AddressList(string name, string defaultValue, string description) => new(name)

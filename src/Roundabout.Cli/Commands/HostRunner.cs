@@ -1,0 +1,36 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Up;
+using Roundabout.Hosting;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>Runs a component's host and turns start-up failures into one clear line and exit code 1.</summary>
+internal static class HostRunner
+{
+    public static async Task<int> RunAsync(string component, int port, Func<WebApplication> build)
+    {
+        try
+        {
+            await using var app = build();
+            using var orphanWatch = ParentWatch.StopWhenParentExits(app.Lifetime);
+            await app.RunAsync();
+            return Environment.ExitCode;
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(component, $"port {port} is already in use; stop what holds it or choose another port with --port.");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return Fail(component, ex.Message);
+        }
+    }
+
+    public static int Fail(string component, string message)
+    {
+        Console.Error.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, component, LogLevel.Error, message, exception: null));
+        return 1;
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Roundabout.Server;
+
+/// <summary>The server's log lines, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Server running on {Address}. Waiting for requests...")]
+    public static partial void Running(ILogger logger, string address);
+
+    [LoggerMessage(2, LogLevel.Information, "Sum request: {A} + {B} = {Result}")]
+    public static partial void Sum(ILogger logger, string a, string b, string result);
+
+    [LoggerMessage(3, LogLevel.Information, "Multiply request on '{Name}': x {Factor} = {Result}")]
+    public static partial void Multiply(ILogger logger, string name, string factor, string result);
+
+    [LoggerMessage(4, LogLevel.Information, "Multiply request on '{Name}' (request {RequestId}) was already applied; returning its first result {Result}")]
+    public static partial void MultiplyReplayed(ILogger logger, string name, string requestId, string result);
+
+    [LoggerMessage(5, LogLevel.Information, "Accumulator '{Name}' read: {Value}")]
+    public static partial void AccumulatorRead(ILogger logger, string name, string value);
+
+    [LoggerMessage(6, LogLevel.Information, "Accumulator '{Name}' reset to 1")]
+    public static partial void AccumulatorReset(ILogger logger, string name);
+
+    [LoggerMessage(7, LogLevel.Warning, "Request refused: {Reason}")]
+    public static partial void Refused(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Multiply on '{Name}' lost a race (attempt {Attempt}); retrying")]
+    public static partial void MultiplyConflict(ILogger logger, string name, int attempt);
+
+    [LoggerMessage(9, LogLevel.Warning, "Database at {Address} is not reachable yet ({Reason}); retrying in {Delay}")]
+    public static partial void DatabaseUnreachable(ILogger logger, string address, string reason, TimeSpan delay);
+
+    [LoggerMessage(10, LogLevel.Warning, "The shared store failed: {Reason}")]
+    public static partial void StoreFailed(ILogger logger, string reason);
+
+    [LoggerMessage(11, LogLevel.Information, "Shutting down: leaving the registry, then finishing requests in flight")]
+    public static partial void ShuttingDown(ILogger logger);
+}

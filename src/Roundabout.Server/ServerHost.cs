@@ -1,0 +1,42 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Roundabout.Contracts.Database.V1;
+using Roundabout.Hosting;
+using Roundabout.Server.Accumulators;
+using Roundabout.Server.Calculation;
+using Roundabout.Server.Membership;
+
+namespace Roundabout.Server;
+
+/// <summary>Builds a calculation server: the Calculator service, its store, and its registration.</summary>
+public static class ServerHost
+{
+    public static WebApplication Build(ServerHostOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        options.Validate();
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port });
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<ServerIdentity>();
+        services.AddSingleton(new RegistrationOptions
+        {
+            Registries = options.Registry,
+            Service = options.Service,
+            Token = options.Token,
+            CallDeadline = options.CallDeadline,
+        });
+        services.AddSingleton<RegistrationAgent>();
+        services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannel.ForAddress(options.Database.ToHttpUri()));
+        services.AddSingleton(sp => new Database.DatabaseClient(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database))));
+        services.AddSingleton<IAccumulatorStore, DatabaseAccumulatorStore>();
+        configureServices?.Invoke(services);
+        services.AddHostedService<ServerLifecycle>();
+
+        var app = builder.Build();
+        app.MapGrpcService<CalculatorService>();
+        app.MapGrpcDefaults();
+        return app;
+    }
+}

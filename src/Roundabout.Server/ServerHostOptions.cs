@@ -1,0 +1,61 @@
+using System.Net;
+using Roundabout.Contracts;
+
+namespace Roundabout.Server;
+
+/// <summary>How a calculation server listens, advertises itself, and where its registry and state live.</summary>
+public sealed class ServerHostOptions
+{
+    /// <summary>The interface to bind; loopback unless opened with --listen.</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The port; 0 picks a free one.</summary>
+    public int Port { get; init; } = DefaultPorts.Server;
+
+    /// <summary>The host name the server registers, so clients dial {AdvertiseHost}:{port}.</summary>
+    public string AdvertiseHost { get; init; } = "localhost";
+
+    /// <summary>The registries to register with, tried in order.</summary>
+    public IReadOnlyList<EndpointAddress> Registry { get; init; } = [EndpointAddress.Parse(DefaultPorts.RegistryAddress)];
+
+    /// <summary>The embedded database that holds the accumulators.</summary>
+    public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
+
+    /// <summary>The service name to register as.</summary>
+    public string Service { get; init; } = ServiceNames.Calculator;
+
+    /// <summary>The registry's shared token, when it requires one.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Metadata registered with the instance (for example version and weight).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long a Multiply's request id is remembered, so that a retry is not applied twice.</summary>
+    public TimeSpan DedupeWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The deadline of each call the server makes to its registry or database.</summary>
+    public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be from 0 to 65535.");
+        }
+
+        if (Uri.CheckHostName(AdvertiseHost) == UriHostNameType.Unknown)
+        {
+            throw new ArgumentException($"'{AdvertiseHost}' is not a valid host name to advertise.", nameof(AdvertiseHost));
+        }
+
+        if (Registry.Count == 0)
+        {
+            throw new ArgumentException("At least one registry address is required.", nameof(Registry));
+        }
+
+        if (DedupeWindow <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DedupeWindow), "The dedupe window and the call deadline must be positive.");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Hosting.Server;
+using Roundabout.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Roundabout.Server.Accumulators;
+using Roundabout.Server.Membership;
+
+namespace Roundabout.Server;
+
+/// <summary>
+/// Brings the server into service once its port is bound: it waits for the shared store, then
+/// registers, then announces itself. On shutdown it leaves the registry first, so clients stop
+/// choosing it, and only then lets the web host finish the requests in flight.
+/// </summary>
+internal sealed class ServerLifecycle(
+    ServerHostOptions options,
+    ServerIdentity identity,
+    IServer server,
+    IAccumulatorStore store,
+    RegistrationAgent agent,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<ServerLifecycle> logger) : BackgroundService, IHostedLifecycleService
+{
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _started.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var token = stopping.Token;
+        try
+        {
+            await _started.Task.WaitAsync(token);
+            var address = $"{options.AdvertiseHost}:{server.GetBoundPort()}";
+            identity.Set(address);
+            await WaitForStoreAsync(token);
+            await agent.RegisterAsync(address, options.Metadata, token);
+            Log.Running(logger, address);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+            // The registry refused us for good (bad token or address); it has been logged.
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        Log.ShuttingDown(logger);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(options.CallDeadline);
+        await agent.DeregisterAsync(bounded.Token);
+    }
+
+    private async Task WaitForStoreAsync(CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await store.GetAsync(Contracts.ServiceNames.GlobalAccumulator, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is RpcException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.DatabaseUnreachable(logger, options.Database.ToString(), ex is RpcException rpc ? rpc.Status.Detail : ex.Message, delay);
+                await Task.Delay(delay, timeProvider, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
