@@ -51,16 +51,16 @@ public sealed partial class RoundaboutClient
                 Log.AttemptFailed(_logger, operation, tries, ex.StatusCode, ex.Status.Detail);
             }
 
-            if (stateBefore == ConnectivityState.Ready)
+            if (stateBefore == ConnectivityState.Ready && !_health.AllFailing(_directory.Current))
             {
-                // A server was tried: this spends the retry budget.
+                // A server was tried and others remain: this spends the retry budget.
                 attempts++;
                 continue;
             }
 
-            // No server was ready: every cached server is down or still connecting. Fetch the list
+            // Every cached server failed its last call, or none is connected: fetch the list
             // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
-            await _directory.RefreshAfterFailuresAsync($"every cached server failed ({last.StatusCode})", cancellationToken);
+            await _directory.RefreshAfterFailuresAsync($"every cached server failed ({last?.StatusCode})", cancellationToken);
             await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
         }
 

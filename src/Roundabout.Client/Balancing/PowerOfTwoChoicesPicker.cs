@@ -20,6 +20,7 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker
         _subchannels = [.. ready];
         _keys = [.. ready.Select(ServerAddresses.KeyOf)];
         _health = health;
+        health.SetReady(_keys);
         _random = random;
     }
 

@@ -19,6 +19,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker
         _subchannels = [.. ready];
         _keys = [.. ready.Select(ServerAddresses.KeyOf)];
         _health = health;
+        health.SetReady(_keys);
         _next = start - 1;
     }
 

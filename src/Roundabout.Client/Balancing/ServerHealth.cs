@@ -17,6 +17,7 @@ internal sealed class ServerHealth
     private readonly OutlierOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private HashSet<string> _ready = new(StringComparer.OrdinalIgnoreCase);
     private long _latestEjectionEndTicks;
     private int _inPanic;
 
@@ -32,6 +33,35 @@ internal sealed class ServerHealth
 
     public bool IsEjected(string address) =>
         _entries.TryGetValue(address, out var entry) && _time.GetUtcNow().UtcTicks < Volatile.Read(ref entry.EjectedUntilTicks);
+
+    /// <summary>The balancer's latest ready servers (set each time it builds a picker).</summary>
+    public void SetReady(IReadOnlyCollection<string> addresses) =>
+        Volatile.Write(ref _ready, new HashSet<string>(addresses, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// True when no server of <paramref name="servers"/> is usable: each is either not connected
+    /// or failed its last call or is ejected. That is "every cached server has failed".
+    /// </summary>
+    public bool AllFailing(IReadOnlyList<ServerInfo> servers)
+    {
+        var ready = Volatile.Read(ref _ready);
+        var now = _time.GetUtcNow().UtcTicks;
+        foreach (var server in servers)
+        {
+            if (!ready.Contains(server.Address))
+            {
+                continue;
+            }
+
+            if (!_entries.TryGetValue(server.Address, out var entry) ||
+                (Volatile.Read(ref entry.ConsecutiveFailures) == 0 && now >= Volatile.Read(ref entry.EjectedUntilTicks)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public int Outstanding(string address) =>
         _entries.TryGetValue(address, out var entry) ? Volatile.Read(ref entry.Outstanding) : 0;

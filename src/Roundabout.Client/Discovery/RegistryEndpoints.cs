@@ -59,7 +59,7 @@ internal sealed class RegistryEndpoints : IDisposable
 
         throw new RpcException(new Status(
             StatusCode.Unavailable,
-            $"Cannot reach the registry at {Description} ({last?.Status.Detail}). " +
+            $"Cannot reach the registry at {Description} ({Describe(last)}). " +
             "Start it with 'roundabout registry', or pass --registry host:port."));
     }
 
@@ -105,6 +105,9 @@ internal sealed class RegistryEndpoints : IDisposable
             instance.LastRenewedAt?.ToDateTimeOffset(),
             instance.Suspect);
     }
+
+    private static string Describe(RpcException? error) =>
+        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
 
     internal static bool IsUnreachable(RpcException ex) =>
         ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown;
