@@ -50,7 +50,12 @@ public sealed class MembershipProcessTests(ITestOutputHelper output)
             var databasePort = await database.WaitForPortAsync(DatabaseRunning);
             await using var server = StartServer(registryPort, databasePort);
             var address = $"localhost:{await server.WaitForPortAsync(ServerRunning)}";
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{registryPort}");
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{registryPort}", new GrpcChannelOptions
+            {
+                // Measure the server's return, not this channel's reconnect backoff.
+                InitialReconnectBackoff = TimeSpan.FromMilliseconds(20),
+                MaxReconnectBackoff = TimeSpan.FromMilliseconds(50),
+            });
             var client = new RegistryClient(channel);
             await Eventually.UntilAsync(async () => (await ListAsync(client)).Count == 1, "the server is listed");
 
