@@ -50,6 +50,8 @@ internal sealed partial class DurableLog : IStoreLog
     /// <summary>How many fsyncs of log frames the writer has made (for tests of group commit).</summary>
     internal long SyncCount { get; private set; }
 
+    public bool IsHealthy => Volatile.Read(ref _failure) is null;
+
     internal long CurrentSegmentLength => Volatile.Read(ref _segment).Length;
 
     public Task Append(Commit commit)
