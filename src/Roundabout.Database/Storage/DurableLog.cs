@@ -250,7 +250,7 @@ internal sealed partial class DurableLog : IStoreLog
     private void WriteFrame(List<Batch> group)
     {
         var length = group.Sum(b => b.Buffer.WrittenCount);
-        var crc = Frame.StartCrc(length);
+        var crc = 0u;
         var pieces = new List<ReadOnlyMemory<byte>>(group.Count + 1) { ReadOnlyMemory<byte>.Empty };
         foreach (var batch in group)
         {
