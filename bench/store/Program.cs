@@ -19,22 +19,36 @@ var ours = new DatabaseLoad(new DatabaseClient(channel));
 await using var multiplexer = await ConnectionMultiplexer.ConnectAsync($"{redisAddress},abortConnect=false");
 var redis = new RedisLoad(multiplexer.GetDatabase());
 
+// --only put,set,multiply-combined,multiply-cas,multiply-lua,multiply-watch runs a subset.
+var only = settings.TryGetValue("only", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : null;
+var results = new Dictionary<string, Measurement>();
+(string Id, string Name, Func<int, long, Task> Operation)[] workloads =
+[
+    ("put", "roundabout durable Put", ours.PutAsync),
+    ("set", "redis SET (appendfsync always)", redis.SetAsync),
+    ("multiply-combined", "roundabout multiply (combined Get+Txn)", ours.MultiplyCombinedAsync),
+    ("multiply-lua", "redis multiply (Lua GET*SET script)", redis.MultiplyWithScriptAsync),
+    ("multiply-cas", "roundabout multiply (per-client Get+Txn loop)", ours.MultiplyWithCasLoopAsync),
+    ("multiply-watch", "redis multiply (WATCH/MULTI/EXEC loop)", redis.MultiplyWithWatchAsync),
+];
+
 Console.WriteLine($"{clients} concurrent clients, {duration.TotalSeconds:N0} s per measurement, {Environment.ProcessorCount} cores");
-var put = await LoadRunner.RunAsync("roundabout durable Put", clients, duration, ours.PutAsync);
-Console.WriteLine(put);
-var set = await LoadRunner.RunAsync("redis SET (appendfsync always)", clients, duration, redis.SetAsync);
-Console.WriteLine(set);
-var combined = await LoadRunner.RunAsync("roundabout multiply (combined Get+Txn)", clients, duration, ours.MultiplyCombinedAsync);
-Console.WriteLine(combined);
-var cas = await LoadRunner.RunAsync("roundabout multiply (per-client Get+Txn loop)", clients, duration, ours.MultiplyWithCasLoopAsync);
-Console.WriteLine(cas);
-var lua = await LoadRunner.RunAsync("redis multiply (Lua GET*SET script)", clients, duration, redis.MultiplyWithScriptAsync);
-Console.WriteLine(lua);
-var watch = await LoadRunner.RunAsync("redis multiply (WATCH/MULTI/EXEC loop)", clients, duration, redis.MultiplyWithWatchAsync);
-Console.WriteLine(watch);
+foreach (var (id, name, operation) in workloads.Where(w => only is null || only.Contains(w.Id)))
+{
+    results[id] = await LoadRunner.RunAsync(name, clients, duration, operation);
+    Console.WriteLine(results[id]);
+}
 
 Console.WriteLine();
-Console.WriteLine($"durable puts:  roundabout / redis = {put.PerSecond / set.PerSecond:N2}");
-Console.WriteLine($"multiply:      roundabout combined / redis Lua = {combined.PerSecond / lua.PerSecond:N2}");
-Console.WriteLine($"multiply:      roundabout Get+Txn loop / redis WATCH loop = {cas.PerSecond / watch.PerSecond:N2}");
+Ratio("durable puts", "roundabout Put / redis SET", "put", "set");
+Ratio("multiply", "roundabout combined / redis Lua", "multiply-combined", "multiply-lua");
+Ratio("multiply", "roundabout Get+Txn loop / redis WATCH loop", "multiply-cas", "multiply-watch");
 return 0;
+
+void Ratio(string what, string how, string ours, string theirs)
+{
+    if (results.TryGetValue(ours, out var a) && results.TryGetValue(theirs, out var b))
+    {
+        Console.WriteLine($"{what + ":",-14} {how} = {a.PerSecond / b.PerSecond:N2}");
+    }
+}

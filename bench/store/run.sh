@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 CLIENTS="${BENCH_CLIENTS:-50}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+# BENCH_ONLY=put,set runs a subset; BENCH_DATABASE_MODE=in-memory measures the gRPC path without the disk.
+ONLY="${BENCH_ONLY:-}"
+MODE="${BENCH_DATABASE_MODE:-durable}"
 
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "bench: installing redis-server"
@@ -37,7 +40,8 @@ wait_for_port() {
   return 1
 }
 
-dotnet src/Roundabout.Cli/bin/Release/net10.0/roundabout.dll database --port 0 --data-dir "$work/database" >"$work/database.log" 2>&1 &
+if [ "$MODE" = "in-memory" ]; then storage=(--in-memory); else storage=(--data-dir "$work/database"); fi
+dotnet src/Roundabout.Cli/bin/Release/net10.0/roundabout.dll database --port 0 "${storage[@]}" >"$work/database.log" 2>&1 &
 pids+=($!)
 db_port=""
 for _ in $(seq 1 300); do
@@ -58,6 +62,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsyn
 pids+=($!)
 wait_for_port "$redis_port"
 
-echo "bench: database on :$db_port (data in $work/database), redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on :$redis_port"
+echo "bench: database ($MODE) on :$db_port, redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on :$redis_port"
 dotnet bench/store/bin/Release/net10.0/Roundabout.Bench.Store.dll \
-  --database "127.0.0.1:$db_port" --redis "127.0.0.1:$redis_port" --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN"
+  --database "127.0.0.1:$db_port" --redis "127.0.0.1:$redis_port" --clients "$CLIENTS" --seconds "$SECONDS_PER_RUN" \
+  ${ONLY:+--only "$ONLY"}
