@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Hosting;
+using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
 namespace Roundabout.Cli.Up;
 
@@ -68,7 +69,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 _servers);
         }
 
-        await WaitRegisteredAsync(new Registry.RegistryClient(registryChannel), cancellationToken);
+        await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
     }
@@ -110,7 +111,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }, cancellationToken);
     }
 
-    private async Task WaitRegisteredAsync(Registry.RegistryClient registry, CancellationToken cancellationToken)
+    private async Task WaitRegisteredAsync(RegistryApi.RegistryClient registry, CancellationToken cancellationToken)
     {
         await PollAsync($"{options.Servers} server(s) to register", async () =>
         {
