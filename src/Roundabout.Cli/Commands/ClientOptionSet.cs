@@ -51,6 +51,8 @@ internal sealed class ClientOptionSet
     public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) => LoggerFactory.Create(logging =>
     {
         logging.AddExerciseConsole("Client", minimum);
+        // The client reports failed attempts itself; gRPC's own line per passed deadline is noise.
+        logging.AddFilter("Grpc", LogLevel.Error);
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     });
 
