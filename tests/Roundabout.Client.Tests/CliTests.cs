@@ -55,6 +55,20 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Servers_Watch_PrintsTheListAgainWhenAServerJoins()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        await using var cli = CliProcess.Start("servers", "--watch", "--json", "--registry", cluster.RegistryAddress);
+        await cli.WaitForLineAsync(cluster.Servers[0].Address);
+
+        var newcomer = await cluster.StartServerAsync();
+
+        await cli.WaitForLineAsync(newcomer.Address.Replace(".", @"\.", StringComparison.Ordinal));
+        var last = JsonDocument.Parse(cli.Lines.Last(l => l.StartsWith('['))).RootElement;
+        Assert.Equal(2, last.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Sum_NoRegistry_SaysHowToStartOne()
     {
         await using var cli = CliProcess.Start("sum", "2", "3", "--registry", "127.0.0.1:1", "--deadline", "2s");
