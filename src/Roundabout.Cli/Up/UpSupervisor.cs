@@ -106,7 +106,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         await PollAsync(component.Name + " to become healthy", async () =>
         {
             EnsureRunning(component);
-            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }, cancellationToken);
     }
@@ -120,7 +120,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 EnsureRunning(server);
             }
 
-            var reply = await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            var reply = await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
             return reply.Instances.Count >= options.Servers;
         }, cancellationToken);
     }
@@ -128,6 +128,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     private async Task PollAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + options.StartTimeout;
+        string? lastError = null;
         while (true)
         {
             try
@@ -137,14 +138,15 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                     return;
                 }
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
+            catch (RpcException ex)
             {
                 // Not listening yet.
+                lastError = ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString();
             }
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}.");
+                throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}" + (lastError is null ? "." : $" (last error: {lastError})."));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
