@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Up;
 using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
@@ -13,6 +14,7 @@ internal static class HostRunner
         try
         {
             await using var app = build();
+            using var orphanWatch = ParentWatch.StopWhenParentExits(app.Lifetime);
             await app.RunAsync();
             return Environment.ExitCode;
         }

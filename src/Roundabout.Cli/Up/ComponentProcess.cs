@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Roundabout.Cli.Up;
+
+/// <summary>One component that <c>up</c> runs, with its output prefixed by its name.</summary>
+internal sealed partial class ComponentProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly TextWriter _output;
+    private readonly Lock _recentLock = new();
+    private readonly Queue<string> _recent = new();
+
+    private ComponentProcess(string name, Process process, TextWriter output)
+    {
+        Name = name;
+        _process = process;
+        _output = output;
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines it printed, to explain a failure to start.</summary>
+    public IReadOnlyList<string> RecentLines
+    {
+        get
+        {
+            lock (_recentLock)
+            {
+                return _recent.ToArray();
+            }
+        }
+    }
+
+    public static ComponentProcess Start(string name, int prefixWidth, IEnumerable<string> args, TextWriter output)
+    {
+        var info = SelfLauncher.StartInfo(args);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        var process = new Process { StartInfo = info };
+        var component = new ComponentProcess(name, process, output);
+        var prefix = name.PadRight(prefixWidth) + " | ";
+        process.OutputDataReceived += (_, e) => component.Relay(prefix, e.Data);
+        process.ErrorDataReceived += (_, e) => component.Relay(prefix, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return component;
+    }
+
+    private void Relay(string prefix, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_recentLock)
+        {
+            _recent.Enqueue(line);
+            if (_recent.Count > 20)
+            {
+                _recent.Dequeue();
+            }
+        }
+
+        _output.WriteLine(prefix + line);
+    }
+
+    /// <summary>Asks it to stop as SIGTERM does, waits, and kills it if it does not stop in time.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, SigTerm);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(grace);
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private const int SigTerm = 15;
+
+    // .NET can kill a process but not send it SIGTERM; the graceful stop (deregister, then drain) needs SIGTERM.
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}

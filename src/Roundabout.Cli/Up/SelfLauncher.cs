@@ -1,0 +1,29 @@
+using System.Diagnostics;
+
+namespace Roundabout.Cli.Up;
+
+/// <summary>Starts this same roundabout executable as a child process, however it was launched.</summary>
+internal static class SelfLauncher
+{
+    /// <summary>Set in every child of <c>up</c>: the child stops when that process is gone.</summary>
+    public const string ParentPidVariable = "ROUNDABOUT_PARENT_PID";
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    {
+        var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable is running.");
+        var info = new ProcessStartInfo(processPath) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            // Launched as 'dotnet roundabout.dll' (dotnet run, tests): run the same assembly.
+            info.ArgumentList.Add(typeof(SelfLauncher).Assembly.Location);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return info;
+    }
+}

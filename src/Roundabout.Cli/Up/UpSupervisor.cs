@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Roundabout.Contracts;
+using Roundabout.Contracts.Registry.V1;
+using Roundabout.Hosting;
+
+namespace Roundabout.Cli.Up;
+
+/// <summary>
+/// The one command that runs everything: the registry, the database and N servers as child
+/// processes, then the interactive client in this terminal. When the client exits, it stops the
+/// servers first (they deregister), then the database and the registry.
+/// </summary>
+internal sealed class UpSupervisor(UpOptions options, TextWriter output)
+{
+    private static readonly TimeSpan _grace = TimeSpan.FromSeconds(10);
+    private readonly List<ComponentProcess> _servers = [];
+    private readonly List<ComponentProcess> _infrastructure = [];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupted.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
+        try
+        {
+            await StartComponentsAsync(interrupted.Token);
+            return await RunClientAsync(interrupted.Token);
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            Say("Interrupted; stopping.");
+            return 130;
+        }
+        catch (StartFailedException ex)
+        {
+            Say(ex.Message, LogLevel.Error);
+            return 1;
+        }
+        finally
+        {
+            await StopAllAsync();
+        }
+    }
+
+    private async Task StartComponentsAsync(CancellationToken cancellationToken)
+    {
+        var width = $"server-{options.FirstServerPort + options.Servers - 1}".Length;
+        var registry = Start("registry", width, ["registry", "--port", Text(options.RegistryPort)], _infrastructure);
+        string[] storage = options.InMemory ? ["--in-memory"] : options.DataDir is { } dir ? ["--data-dir", dir] : [];
+        var database = Start("database", width, ["database", "--port", Text(options.DatabasePort), .. storage], _infrastructure);
+
+        using var registryChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.RegistryPort}");
+        using var databaseChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.DatabasePort}");
+        await WaitHealthyAsync(registry, registryChannel, cancellationToken);
+        await WaitHealthyAsync(database, databaseChannel, cancellationToken);
+
+        for (var i = 0; i < options.Servers; i++)
+        {
+            var port = options.FirstServerPort + i;
+            Start($"server-{port}", width,
+                ["server", "--port", Text(port), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}"],
+                _servers);
+        }
+
+        await WaitRegisteredAsync(new Registry.RegistryClient(registryChannel), cancellationToken);
+        var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
+        Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
+    }
+
+    private async Task<int> RunClientAsync(CancellationToken cancellationToken)
+    {
+        // The client shares this terminal: its standard input and output are not redirected.
+        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. options.ClientArgs]);
+        using var client = Process.Start(info) ?? throw new StartFailedException("The client could not be started.");
+        try
+        {
+            await client.WaitForExitAsync(cancellationToken);
+            return client.ExitCode;
+        }
+        finally
+        {
+            if (!client.HasExited)
+            {
+                client.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private ComponentProcess Start(string name, int width, string[] args, List<ComponentProcess> group)
+    {
+        var process = ComponentProcess.Start(name, width, args, output);
+        group.Add(process);
+        return process;
+    }
+
+    private async Task WaitHealthyAsync(ComponentProcess component, GrpcChannel channel, CancellationToken cancellationToken)
+    {
+        var health = new Health.HealthClient(channel);
+        await PollAsync(component.Name + " to become healthy", async () =>
+        {
+            EnsureRunning(component);
+            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+        }, cancellationToken);
+    }
+
+    private async Task WaitRegisteredAsync(Registry.RegistryClient registry, CancellationToken cancellationToken)
+    {
+        await PollAsync($"{options.Servers} server(s) to register", async () =>
+        {
+            foreach (var server in _servers)
+            {
+                EnsureRunning(server);
+            }
+
+            var reply = await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            return reply.Instances.Count >= options.Servers;
+        }, cancellationToken);
+    }
+
+    private async Task PollAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + options.StartTimeout;
+        while (true)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    private static void EnsureRunning(ComponentProcess component)
+    {
+        if (component.HasExited)
+        {
+            var lines = component.RecentLines;
+            var last = lines.Count > 0 ? lines[^1] : "it printed nothing";
+            throw new StartFailedException($"The {component.Name} exited while starting: {last}");
+        }
+    }
+
+    private async Task StopAllAsync()
+    {
+        await Task.WhenAll(_servers.Select(s => s.StopAsync(_grace)));
+        foreach (var component in _infrastructure.AsEnumerable().Reverse())
+        {
+            await component.StopAsync(_grace);
+        }
+
+        foreach (var component in _servers.Concat(_infrastructure))
+        {
+            component.Dispose();
+        }
+    }
+
+    private void Say(string message, LogLevel level = LogLevel.Information) =>
+        output.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Roundabout", level, message, exception: null));
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class StartFailedException(string message) : Exception(message);
+}

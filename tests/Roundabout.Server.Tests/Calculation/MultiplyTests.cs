@@ -1,0 +1,141 @@
+using System.Numerics;
+using Grpc.Core;
+using Roundabout.Contracts;
+using Roundabout.Contracts.Calculator.V1;
+using Roundabout.Server.Tests.Infrastructure;
+
+namespace Roundabout.Server.Tests.Calculation;
+
+public sealed class MultiplyTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(servers: 2);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private Calculator.CalculatorClient First => _cluster.Servers[0].Client;
+
+    private Calculator.CalculatorClient Second => _cluster.Servers[1].Client;
+
+    private static string UniqueName() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task Multiply_NewAccumulator_StartsFromOneAndAccumulatesAcrossServers()
+    {
+        var name = UniqueName();
+
+        var first = await First.MultiplyAsync(new MultiplyRequest { Factor = "6", Name = name }).ResponseAsync.DefaultTimeout();
+        var second = await Second.MultiplyAsync(new MultiplyRequest { Factor = "7", Name = name }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal("6", first.Result);
+        Assert.Equal("42", second.Result);
+        Assert.Equal(_cluster.Servers[0].Address, first.Server);
+        Assert.Equal(_cluster.Servers[1].Address, second.Server);
+        Assert.Equal(name, second.Name);
+    }
+
+    [Fact]
+    public async Task Multiply_EmptyName_UsesTheGlobalAccumulator()
+    {
+        var reply = await First.GetAccumulatorAsync(new GetAccumulatorRequest()).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(ServiceNames.GlobalAccumulator, reply.Name);
+    }
+
+    [Fact]
+    public async Task Multiply_SameRequestIdOnAnotherServer_ReturnsTheFirstResultAndAppliesNothing()
+    {
+        var name = UniqueName();
+        var id = Guid.NewGuid().ToString("N");
+
+        var first = await First.MultiplyAsync(new MultiplyRequest { Factor = "3", Name = name, RequestId = id }).ResponseAsync.DefaultTimeout();
+        await Second.MultiplyAsync(new MultiplyRequest { Factor = "5", Name = name }).ResponseAsync.DefaultTimeout();
+        var again = await Second.MultiplyAsync(new MultiplyRequest { Factor = "3", Name = name, RequestId = id }).ResponseAsync.DefaultTimeout();
+        var value = await First.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout();
+
+        Assert.False(first.Replayed);
+        Assert.True(again.Replayed);
+        Assert.Equal("3", again.Result);
+        Assert.Equal("15", value.Value);
+    }
+
+    [Fact]
+    public async Task Multiply_ConcurrentTasksThroughTwoServers_LoseNoUpdate()
+    {
+        var name = UniqueName();
+        const int Tasks = 8;
+        const int PerTask = 200;
+
+        await Task.WhenAll(Enumerable.Range(0, Tasks).Select(async t =>
+        {
+            var client = t % 2 == 0 ? First : Second;
+            for (var i = 0; i < PerTask; i++)
+            {
+                await client.MultiplyAsync(new MultiplyRequest { Factor = "2", Name = name, RequestId = $"{t}-{i}" }).ResponseAsync.DefaultTimeout();
+            }
+        })).WaitAsync(TimeSpan.FromMinutes(2));
+        var value = await First.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(ExactInteger.Format(BigInteger.Pow(2, Tasks * PerTask)), value.Value);
+    }
+
+    [Fact]
+    public async Task Multiply_ProductOverTheCap_IsOutOfRangeAndLeavesTheValueUnchanged()
+    {
+        var name = UniqueName();
+        var big = ExactInteger.Format(BigInteger.Pow(2, 4000));
+        await First.MultiplyAsync(new MultiplyRequest { Factor = big, Name = name }).ResponseAsync.DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => First.MultiplyAsync(new MultiplyRequest { Factor = big, Name = name }).ResponseAsync.DefaultTimeout());
+        var value = await Second.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(StatusCode.OutOfRange, error.StatusCode);
+        Assert.Contains("reset", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(big, value.Value);
+    }
+
+    [Fact]
+    public async Task Reset_SetsTheNamedAccumulatorBackToOneAndLeavesOthers()
+    {
+        var name = UniqueName();
+        var other = UniqueName();
+        await First.MultiplyAsync(new MultiplyRequest { Factor = "9", Name = name }).ResponseAsync.DefaultTimeout();
+        await First.MultiplyAsync(new MultiplyRequest { Factor = "4", Name = other }).ResponseAsync.DefaultTimeout();
+
+        var reset = await Second.ResetAccumulatorAsync(new ResetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout();
+        var after = await First.MultiplyAsync(new MultiplyRequest { Factor = "2", Name = name }).ResponseAsync.DefaultTimeout();
+        var untouched = await First.GetAccumulatorAsync(new GetAccumulatorRequest { Name = other }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal("1", reset.Value);
+        Assert.Equal("2", after.Result);
+        Assert.Equal("4", untouched.Value);
+    }
+
+    [Theory]
+    [InlineData("x", "", "", StatusCode.InvalidArgument)]
+    [InlineData("", "", "", StatusCode.InvalidArgument)]
+    [InlineData("2", "bad name!", "", StatusCode.InvalidArgument)]
+    [InlineData("2", "", "id with spaces", StatusCode.InvalidArgument)]
+    public async Task Multiply_BadInput_IsRefusedAndChangesNothing(string factor, string name, string requestId, StatusCode expected)
+    {
+        var target = UniqueName();
+        await First.MultiplyAsync(new MultiplyRequest { Factor = "5", Name = target }).ResponseAsync.DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            First.MultiplyAsync(new MultiplyRequest { Factor = factor, Name = name.Length > 0 ? name : target, RequestId = requestId }).ResponseAsync.DefaultTimeout());
+        var value = await First.GetAccumulatorAsync(new GetAccumulatorRequest { Name = target }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(expected, error.StatusCode);
+        Assert.Equal("5", value.Value);
+    }
+
+    [Fact]
+    public async Task Multiply_NameTooLong_IsInvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            First.MultiplyAsync(new MultiplyRequest { Factor = "2", Name = new string('a', 65) }).ResponseAsync.DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+}

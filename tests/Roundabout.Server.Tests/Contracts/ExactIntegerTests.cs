@@ -1,0 +1,48 @@
+using System.Numerics;
+using Roundabout.Contracts;
+
+namespace Roundabout.Server.Tests.Contracts;
+
+public sealed class ExactIntegerTests
+{
+    [Theory]
+    [InlineData("0", "0")]
+    [InlineData("-12", "-12")]
+    [InlineData("+12", "12")]
+    [InlineData("  77 ", "77")]
+    public void TryParse_WholeNumbers_AreOk(string text, string expected)
+    {
+        Assert.Equal(ParseOutcome.Ok, ExactInteger.TryParse(text, out var value, out _));
+        Assert.Equal(expected, ExactInteger.Format(value));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("1e5")]
+    [InlineData("1,000")]
+    [InlineData("١٢")]
+    [InlineData("--1")]
+    public void TryParse_NotAWholeNumber_IsInvalidWithAMessage(string? text)
+    {
+        Assert.Equal(ParseOutcome.Invalid, ExactInteger.TryParse(text, out _, out var error));
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void TryParse_TheCapItself_IsTooLarge_AndOneBelowIsOk()
+    {
+        Assert.Equal(ParseOutcome.TooLarge, ExactInteger.TryParse(ExactInteger.Format(ExactInteger.Limit), out _, out _));
+        Assert.Equal(ParseOutcome.TooLarge, ExactInteger.TryParse(ExactInteger.Format(-ExactInteger.Limit), out _, out _));
+        Assert.Equal(ParseOutcome.Ok, ExactInteger.TryParse(ExactInteger.Format(ExactInteger.Limit - 1), out var value, out _));
+        Assert.Equal(ExactInteger.Limit - 1, value);
+    }
+
+    [Fact]
+    public void FitsCap_IsStrictlyBelowTwoToTheMaxBits()
+    {
+        Assert.True(ExactInteger.FitsCap(BigInteger.Pow(2, ExactInteger.MaxBits) - 1));
+        Assert.False(ExactInteger.FitsCap(BigInteger.Pow(2, ExactInteger.MaxBits)));
+    }
+}
