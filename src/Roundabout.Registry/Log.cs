@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Roundabout.Contracts;
+using Roundabout.Registry.Membership;
+
+namespace Roundabout.Registry;
+
+/// <summary>Every message the registry logs, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Service Registry running on port :{Port}")]
+    public static partial void RegistryRunning(ILogger logger, int port);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Server registered: {Address}")]
+    private static partial void ServerRegisteredDefault(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Server registered: {Address} (service {Service})")]
+    private static partial void ServerRegisteredService(ILogger logger, string address, string service);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Server deregistered: {Address}")]
+    private static partial void ServerDeregisteredDefault(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Server deregistered: {Address} (service {Service})")]
+    private static partial void ServerDeregisteredService(ILogger logger, string address, string service);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address}")]
+    private static partial void ServerEvictedDefault(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address} (service {Service})")]
+    private static partial void ServerEvictedService(ILogger logger, string address, string service);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+        Message = "Eviction guard: {Count} of {Total} instances of {Service} missed their heartbeats at once; " +
+            "keeping them as suspect, and evicting them if they do not renew within {GraceSeconds} s: {Addresses}")]
+    public static partial void EvictionHeld(ILogger logger, int count, int total, string service, double graceSeconds, string addresses);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "The registry did not run for more than {TtlSeconds} s (paused, or starved of CPU); expired leases are held as suspect, not evicted")]
+    public static partial void RegistryPaused(ILogger logger, double ttlSeconds);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Server recovered (renewed while suspect): {Address}")]
+    public static partial void ServerRecovered(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
+    public static partial void WriteRefused(ILogger logger, string method, string peer, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
+    public static partial void RequestRefused(ILogger logger, string method, string peer, string reason);
+
+    public static void ServerRegistered(ILogger logger, MemberInstance instance)
+    {
+        if (instance.Service == ServiceNames.Calculator)
+        {
+            ServerRegisteredDefault(logger, instance.Address);
+        }
+        else
+        {
+            ServerRegisteredService(logger, instance.Address, instance.Service);
+        }
+    }
+
+    public static void ServerDeregistered(ILogger logger, MemberInstance instance)
+    {
+        if (instance.Service == ServiceNames.Calculator)
+        {
+            ServerDeregisteredDefault(logger, instance.Address);
+        }
+        else
+        {
+            ServerDeregisteredService(logger, instance.Address, instance.Service);
+        }
+    }
+
+    public static void ServerEvicted(ILogger logger, MemberInstance instance)
+    {
+        if (instance.Service == ServiceNames.Calculator)
+        {
+            ServerEvictedDefault(logger, instance.Address);
+        }
+        else
+        {
+            ServerEvictedService(logger, instance.Address, instance.Service);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+namespace Roundabout.Registry.Membership;
+
+internal sealed partial class InMemoryMembershipBackend
+{
+    private long? _lastSweepStamp;
+
+    /// <summary>
+    /// Evicts expired leases. Expirations that look like a registry fault are held as suspect
+    /// instead (see <see cref="EvictionGuard"/>): when more than half of a service expires at
+    /// once, or when the gap since the previous sweep shows the registry itself was not running.
+    /// A suspect that still does not renew within <see cref="MembershipOptions.SuspectGrace"/> is evicted.
+    /// </summary>
+    public ValueTask<SweepReport> SweepAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetTimestamp();
+        var evicted = new List<MemberInstance>();
+        var held = new List<HeldGroup>();
+        lock (_gate)
+        {
+            var paused = _lastSweepStamp is { } last && _time.GetElapsedTime(last, now) > _options.PauseThreshold;
+            _lastSweepStamp = now;
+            foreach (var (service, members) in _services.ToArray())
+            {
+                var total = members.Count;
+                var expiring = new List<MemberEntry>();
+                foreach (var entry in members.Values.ToArray())
+                {
+                    if (entry.SuspectSince is { } since)
+                    {
+                        if (_time.GetElapsedTime(since, now) >= _options.SuspectGrace)
+                        {
+                            evicted.Add(EvictLocked(entry));
+                        }
+                    }
+                    else if (_time.GetElapsedTime(entry.RenewedStamp, now) >= _options.Ttl)
+                    {
+                        expiring.Add(entry);
+                    }
+                }
+
+                if (expiring.Count == 0)
+                {
+                    continue;
+                }
+
+                if (paused || EvictionGuard.ShouldHold(expiring.Count, total))
+                {
+                    foreach (var entry in expiring)
+                    {
+                        entry.SuspectSince = now;
+                        PublishLocked(MembershipChangeKind.Updated, entry.ToInstance());
+                    }
+
+                    held.Add(new HeldGroup(service, expiring.Select(e => e.ToInstance()).ToArray(), total));
+                }
+                else
+                {
+                    evicted.AddRange(expiring.Select(EvictLocked));
+                }
+            }
+
+            return ValueTask.FromResult(evicted.Count == 0 && held.Count == 0 && !paused
+                ? SweepReport.Empty
+                : new SweepReport(evicted, held, paused));
+        }
+    }
+
+    private MemberInstance EvictLocked(MemberEntry entry)
+    {
+        RemoveLocked(entry);
+        var instance = entry.ToInstance();
+        PublishLocked(MembershipChangeKind.Evicted, instance);
+        return instance;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Roundabout.Hosting;
+using Roundabout.Registry.Grpc;
+using Roundabout.Registry.Membership;
+
+namespace Roundabout.Registry;
+
+/// <summary>Builds the registry: the gRPC Registry service, health, reflection and the lease sweeper.</summary>
+public static class RegistryHost
+{
+    /// <summary>
+    /// A registry ready to start. Once started it logs <c>Service Registry running on port :PORT</c>
+    /// with the port it really bound.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists why.</exception>
+    public static WebApplication Build(RegistryHostOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(RegistryHostOptions), typeof(RegistryHostOptions), errors);
+        }
+
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions
+        {
+            Component = "Registry",
+            Listen = options.Listen,
+            Port = options.Port,
+            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+        });
+
+        var membership = new MembershipOptions
+        {
+            Ttl = options.Ttl,
+            SuspectGrace = options.Ttl,
+            PauseThreshold = options.Ttl,
+            WatchBufferCapacity = options.WatchBufferCapacity,
+            MaxInstances = options.MaxInstances,
+            MaxWatchers = options.MaxWatchers,
+        };
+        builder.Services.AddSingleton(options.TimeProvider);
+        builder.Services.AddSingleton<IMembershipBackend>(sp => new InMemoryMembershipBackend(membership, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(new SweepSchedule(options.EffectiveSweepInterval, membership.SuspectGrace));
+        builder.Services.AddSingleton(new LeaseTimings(options.Ttl, options.EffectiveRenewInterval));
+        builder.Services.AddSingleton(new RegistryToken(options.Token));
+        builder.Services.AddSingleton<WriteAuthorizer>();
+        builder.Services.AddHostedService<LeaseSweeper>();
+
+        var app = builder.Build();
+        app.MapGrpcService<RegistryService>();
+        app.MapGrpcDefaults();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RegistryHost).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var port = app.GetBoundPort();
+            Log.RegistryRunning(logger, port);
+        });
+        return app;
+    }
+}
