@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Roundabout.Database.Engine;
+using Roundabout.Database.Grpc;
+using Roundabout.Database.Storage;
+using Roundabout.Hosting;
+
+namespace Roundabout.Database;
+
+/// <summary>Builds the database: the store is opened (and recovered) here, before anything is served.</summary>
+public static class DatabaseHost
+{
+    /// <summary>
+    /// Builds the host with an open store. Throws <see cref="StoreOpenException"/> if the data
+    /// directory is damaged, locked by another process, or unusable. Once started, the app logs
+    /// <c>Shared Memory running on port :PORT</c>; on stop it flushes and closes the store.
+    /// </summary>
+    public static WebApplication Build(DatabaseHostOptions options)
+    {
+        options.Validate();
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Database", Listen = options.Listen, Port = options.Port });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => OpenStore(options, sp));
+        builder.Services.AddHostedService<StoreLifetime>();
+        var app = builder.Build();
+        try
+        {
+            _ = app.Services.GetRequiredService<KeyValueStore>();
+        }
+        catch
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        app.MapGrpcService<DatabaseService>();
+        app.MapGrpcDefaults();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseHost).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var port = app.GetBoundPort();
+            Log.Running(logger, port);
+        });
+        return app;
+    }
+
+    private static KeyValueStore OpenStore(DatabaseHostOptions options, IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseHost).FullName!);
+        if (options.InMemory)
+        {
+            Log.InMemory(logger);
+            return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider);
+        }
+
+        var storage = new StorageOptions { DataDirectory = options.DataDirectory, SnapshotThresholdBytes = options.SnapshotThresholdBytes };
+        var (log, image) = DurableLog.Open(storage, logger);
+        log.Failed += _ =>
+        {
+            Environment.ExitCode = 1;
+            services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        };
+        return new KeyValueStore(image, log, options.TimeProvider);
+    }
+}

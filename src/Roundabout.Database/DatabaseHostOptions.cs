@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace Roundabout.Database;
+
+/// <summary>How the database listens and where it keeps its data. Validated when the host is built.</summary>
+public sealed class DatabaseHostOptions
+{
+    /// <summary>The default data directory, under the working directory.</summary>
+    public static readonly string DefaultDataDirectory = Path.Combine("data", "database");
+
+    /// <summary>The interface to bind; loopback unless opened explicitly.</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The port; 0 picks a free one.</summary>
+    public int Port { get; init; } = 8001;
+
+    /// <summary>Where the log and snapshot live. Ignored when <see cref="InMemory"/> is set.</summary>
+    public string DataDirectory { get; init; } = DefaultDataDirectory;
+
+    /// <summary>Keep nothing on disk: a throwaway database.</summary>
+    public bool InMemory { get; init; }
+
+    /// <summary>When the current log segment grows past this many bytes, a snapshot is taken and the log compacted.</summary>
+    public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>The clock for key expiry (tests pass a fake one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be from 0 to 65535.");
+        }
+
+        if (!InMemory && string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("A data directory is required unless the database runs in memory.", nameof(DataDirectory));
+        }
+
+        if (SnapshotThresholdBytes < 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SnapshotThresholdBytes), SnapshotThresholdBytes, "The snapshot threshold must be at least 4096 bytes.");
+        }
+    }
+}

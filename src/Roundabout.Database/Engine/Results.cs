@@ -1,0 +1,18 @@
+namespace Roundabout.Database.Engine;
+
+internal sealed record KeyValueItem(string Key, byte[] Value, long Version);
+
+internal sealed record ListResult(IReadOnlyList<KeyValueItem> Items, bool Truncated);
+
+/// <param name="Version">The new version on success, the current one (0 if absent) on failure.</param>
+internal sealed record CasResult(bool Succeeded, long Version);
+
+/// <param name="Version">The version given to every written key on success; 0 on failure or when nothing was written.</param>
+/// <param name="CurrentVersions">On failure, the current version of each compared key, in request order.</param>
+internal sealed record TxnResult(bool Succeeded, long Version, IReadOnlyList<long> CurrentVersions);
+
+/// <summary>A consistent copy of the store at one revision: what a snapshot holds and what recovery rebuilds.</summary>
+internal sealed record StoreImage(long Revision, IReadOnlyList<KeyValuePair<string, StoredEntry>> Entries)
+{
+    public static readonly StoreImage Empty = new(0, []);
+}

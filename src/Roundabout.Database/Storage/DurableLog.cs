@@ -1,0 +1,311 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Roundabout.Database.Engine;
+
+namespace Roundabout.Database.Storage;
+
+/// <summary>
+/// The write-ahead log with group commit. Appends only queue bytes in memory; one writer task takes
+/// everything queued, writes it as one frame with one gathered write, fsyncs once, and then
+/// completes every waiter of that round. While it waits for the disk, the next round fills up, so
+/// concurrent writers share fsyncs.
+/// </summary>
+internal sealed partial class DurableLog : IStoreLog
+{
+    /// <summary>A batch this large is closed so that a round stays a bounded frame.</summary>
+    private const int SealBytes = 4 * 1024 * 1024;
+    private const int MaxRoundBytes = 16 * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly List<Batch> _queued = [];
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly DataDirectory _directory;
+    private readonly StorageOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<long> _segmentStarts;
+    private readonly Task _writer;
+    private LogSegment _segment;
+    private Batch? _open;
+    private long _nextSegmentStart;
+    private long _durableRevision;
+    private Task _newest = Task.CompletedTask;
+    private Exception? _failure;
+    private bool _closing;
+
+    private DurableLog(DataDirectory directory, StorageOptions options, ILogger logger, LogSegment segment, List<long> segmentStarts, long durableRevision)
+    {
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+        _segment = segment;
+        _segmentStarts = segmentStarts;
+        _nextSegmentStart = segment.FirstRevision;
+        _durableRevision = durableRevision;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Called once if the log cannot write: the store then refuses everything.</summary>
+    public event Action<Exception>? Failed;
+
+    /// <summary>How many fsyncs of log frames the writer has made (for tests of group commit).</summary>
+    internal long SyncCount { get; private set; }
+
+    internal long CurrentSegmentLength => Volatile.Read(ref _segment).Length;
+
+    public Task Append(Commit commit)
+    {
+        lock (_lock)
+        {
+            ThrowIfUnavailableLocked();
+            if (_open is null)
+            {
+                _open = new Batch(_nextSegmentStart);
+                _queued.Add(_open);
+                _wake.Release();
+            }
+
+            CommitCodec.Write(_open.Buffer, commit);
+            _open.LastRevision = commit.Revision;
+            _newest = _open.Done.Task;
+            if (_open.Buffer.WrittenCount >= SealBytes)
+            {
+                _open = null;
+            }
+
+            return _newest;
+        }
+    }
+
+    public Task WhenDurable(long revision)
+    {
+        lock (_lock)
+        {
+            if (revision <= _durableRevision)
+            {
+                return Task.CompletedTask;
+            }
+
+            return _failure is null ? _newest : Task.FromException(Unavailable(_failure));
+        }
+    }
+
+    public void StartSegment(long firstRevision)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null || _closing || firstRevision == _nextSegmentStart)
+            {
+                return;
+            }
+
+            // An empty batch marks the switch, so the writer opens the new segment even if no write follows.
+            _nextSegmentStart = firstRevision;
+            _open = new Batch(firstRevision);
+            _queued.Add(_open);
+            _newest = _open.Done.Task;
+            _wake.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+
+            _closing = true;
+            _wake.Release();
+        }
+
+        await _writer;
+        var snapshot = _snapshotTask;
+        if (snapshot is not null)
+        {
+            await snapshot;
+        }
+
+        _segment.Dispose();
+        _directory.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        while (true)
+        {
+            await _wake.WaitAsync();
+            List<Batch> round;
+            lock (_lock)
+            {
+                round = TakeRoundLocked();
+                if (round.Count == 0)
+                {
+                    if (_closing || _failure is not null)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                // More may be queued than one round takes: make sure the loop comes back for it.
+                if (_queued.Count > 0 || _closing)
+                {
+                    _wake.Release();
+                }
+            }
+
+            try
+            {
+                WriteRound(round);
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, round);
+                return;
+            }
+
+            MaybeStartSnapshot();
+        }
+    }
+
+    private List<Batch> TakeRoundLocked()
+    {
+        var round = new List<Batch>();
+        long bytes = 0;
+        while (_queued.Count > 0 && (round.Count == 0 || bytes + _queued[0].Buffer.WrittenCount <= MaxRoundBytes))
+        {
+            var batch = _queued[0];
+            _queued.RemoveAt(0);
+            if (ReferenceEquals(batch, _open))
+            {
+                _open = null;
+            }
+
+            bytes += batch.Buffer.WrittenCount;
+            round.Add(batch);
+        }
+
+        return round;
+    }
+
+    /// <summary>Writes consecutive batches of one segment as one frame and one fsync, then acknowledges them.</summary>
+    private void WriteRound(List<Batch> round)
+    {
+        var start = 0;
+        while (start < round.Count)
+        {
+            var end = start;
+            while (end + 1 < round.Count && round[end + 1].Segment == round[start].Segment)
+            {
+                end++;
+            }
+
+            if (round[start].Segment != _segment.FirstRevision)
+            {
+                SwitchSegment(round[start].Segment);
+            }
+
+            var group = round.GetRange(start, end - start + 1);
+            var last = group.Where(b => b.LastRevision > 0).Select(b => b.LastRevision).DefaultIfEmpty(0).Max();
+            if (last > 0)
+            {
+                WriteFrame(group);
+            }
+
+            lock (_lock)
+            {
+                _durableRevision = Math.Max(_durableRevision, last);
+            }
+
+            foreach (var batch in group)
+            {
+                batch.Done.TrySetResult();
+            }
+
+            start = end + 1;
+        }
+    }
+
+    private void WriteFrame(List<Batch> group)
+    {
+        var length = group.Sum(b => b.Buffer.WrittenCount);
+        var crc = Frame.StartCrc(length);
+        var pieces = new List<ReadOnlyMemory<byte>>(group.Count + 1) { ReadOnlyMemory<byte>.Empty };
+        foreach (var batch in group)
+        {
+            crc = Crc32C.Append(crc, batch.Buffer.WrittenSpan);
+            pieces.Add(batch.Buffer.WrittenMemory);
+        }
+
+        var header = new byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, crc, length);
+        pieces[0] = header;
+        _segment.AppendAndSync(pieces);
+        SyncCount++;
+    }
+
+    private void SwitchSegment(long firstRevision)
+    {
+        var next = LogSegment.Create(_directory.Path, firstRevision);
+        var previous = _segment;
+        lock (_lock)
+        {
+            _segmentStarts.Add(firstRevision);
+            _segment = next;
+        }
+
+        previous.Dispose();
+    }
+
+    private void Fail(Exception ex, List<Batch> round)
+    {
+        List<Batch> pending;
+        lock (_lock)
+        {
+            _failure = ex;
+            pending = [.. round, .. _queued];
+            _queued.Clear();
+            _open = null;
+        }
+
+        Log.LogWriteFailed(_logger, _segment.PathName, ex);
+        var error = Unavailable(ex);
+        foreach (var batch in pending)
+        {
+            batch.Done.TrySetException(error);
+        }
+
+        Failed?.Invoke(ex);
+    }
+
+    private void ThrowIfUnavailableLocked()
+    {
+        if (_failure is not null)
+        {
+            throw Unavailable(_failure);
+        }
+
+        if (_closing)
+        {
+            throw new StoreUnavailableException("The database is shutting down; retry against the restarted database.");
+        }
+    }
+
+    private static StoreUnavailableException Unavailable(Exception failure) =>
+        new($"The database could not write its log to disk ({failure.Message}); it accepts nothing until restarted.", failure);
+
+    private sealed class Batch(long segment)
+    {
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Segment { get; } = segment;
+
+        public long LastRevision { get; set; }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace Roundabout.Database.Storage;
+
+/// <summary>One log file, <c>log-&lt;first revision, 20 digits&gt;.wal</c>: the magic <c>RBDBLOG1</c>, then frames.</summary>
+internal sealed class LogSegment : IDisposable
+{
+    public static readonly byte[] Magic = "RBDBLOG1"u8.ToArray();
+    private const string Prefix = "log-";
+    private const string Suffix = ".wal";
+    private readonly FileStream _file;
+
+    private LogSegment(long firstRevision, string path, FileStream file, long length)
+    {
+        FirstRevision = firstRevision;
+        PathName = path;
+        _file = file;
+        Length = length;
+    }
+
+    public long FirstRevision { get; }
+
+    public string PathName { get; }
+
+    public long Length { get; private set; }
+
+    public static string FileName(long firstRevision) => $"{Prefix}{firstRevision.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
+
+    /// <summary>The segments in a directory, oldest first.</summary>
+    public static List<(long FirstRevision, string Path)> List(string directory)
+    {
+        var found = new List<(long, string)>();
+        foreach (var path in Directory.EnumerateFiles(directory, Prefix + "*" + Suffix))
+        {
+            var name = System.IO.Path.GetFileName(path);
+            var digits = name[Prefix.Length..^Suffix.Length];
+            if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var first))
+            {
+                found.Add((first, path));
+            }
+        }
+
+        found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return found;
+    }
+
+    /// <summary>Creates a segment with its header, fsynced, and fsyncs the directory so the file itself survives a crash.</summary>
+    public static LogSegment Create(string directory, long firstRevision)
+    {
+        var path = System.IO.Path.Combine(directory, FileName(firstRevision));
+        var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        try
+        {
+            file.Write(Magic);
+            file.Flush(flushToDisk: true);
+            DataDirectory.SyncDirectory(directory);
+            return new LogSegment(firstRevision, path, file, Magic.Length);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing segment to append after <paramref name="validLength"/>, cutting off anything beyond it.</summary>
+    public static LogSegment OpenForAppend(string path, long firstRevision, long validLength)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        try
+        {
+            if (file.Length != validLength)
+            {
+                file.SetLength(validLength);
+                file.Flush(flushToDisk: true);
+            }
+
+            return new LogSegment(firstRevision, path, file, validLength);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends the pieces with one gathered write, then fsyncs: when this returns, they are on disk.</summary>
+    public void AppendAndSync(IReadOnlyList<ReadOnlyMemory<byte>> pieces)
+    {
+        long total = 0;
+        foreach (var piece in pieces)
+        {
+            total += piece.Length;
+        }
+
+        RandomAccess.Write(_file.SafeFileHandle, pieces, Length);
+        Length += total;
+        _file.Flush(flushToDisk: true);
+    }
+
+    public void Dispose() => _file.Dispose();
+}
