@@ -1,8 +1,99 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using Roundabout.Contracts;
+using Roundabout.Registry;
 
 namespace Roundabout.Cli.Commands;
 
 internal static class RegistryCommand
 {
-    public static Command Create() => new("registry", "Runs the service registry (port 8000 by default).");
+    public const string TokenEnvironmentVariable = "ROUNDABOUT_TOKEN";
+
+    public static Command Create()
+    {
+        var port = CommonOptions.Port(DefaultPorts.Registry, "the registry");
+        var listen = CommonOptions.Listen();
+        var ttl = new Option<TimeSpan?>("--ttl")
+        {
+            Description = "How long a server stays listed without renewing its lease, such as 3s or 500ms. " +
+                "A killed server disappears this long after its last renewal. Default: 3s.",
+            CustomParser = r => ParseDuration(r, "--ttl"),
+        };
+        var renewInterval = new Option<TimeSpan?>("--renew-interval")
+        {
+            Description = "How often servers are told to renew, such as 1s; at most half the TTL. Default: TTL / 3.",
+            CustomParser = r => ParseDuration(r, "--renew-interval"),
+        };
+        var token = new Option<string?>("--token")
+        {
+            Description = "A shared secret that register, renew and deregister must carry (as 'authorization: Bearer <token>'); " +
+                $"reading the list stays open. Default: the {TokenEnvironmentVariable} environment variable, or none.",
+        };
+
+        var command = new Command("registry",
+            "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
+            "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
+        {
+            port, listen, ttl, renewInterval, token,
+        };
+        command.SetAction((parse, _) => RunAsync(new RegistryHostOptions
+        {
+            Port = parse.GetValue(port),
+            Listen = IPAddress.Parse(parse.GetValue(listen)!),
+            Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
+            RenewInterval = parse.GetValue(renewInterval),
+            Token = parse.GetValue(token) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(RegistryHostOptions options)
+    {
+        try
+        {
+            await using var app = RegistryHost.Build(options);
+
+            // The host stops on Ctrl-C and SIGTERM by itself.
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"roundabout registry: {string.Join("; ", ex.Failures)}.");
+            return 2;
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync(
+                $"roundabout registry: cannot listen on {options.Listen}:{options.Port} ({ex.Message}). " +
+                "Stop whatever uses that port, or choose another with --port.");
+            return 1;
+        }
+    }
+
+    private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    /// <summary>Reads 3s, 500ms, 1.5s, 2m, or a plain number of seconds.</summary>
+    private static TimeSpan? ParseDuration(ArgumentResult result, string option)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+        var (number, scale) = text switch
+        {
+            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
+            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1.0),
+            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60.0),
+            _ => (text, 1.0),
+        };
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && value * scale is > 0 and <= 3600)
+        {
+            return TimeSpan.FromSeconds(value * scale);
+        }
+
+        result.AddError($"{option} takes a duration such as 3s, 500ms or 1.5s (at most 1 hour), not '{text}'.");
+        return null;
+    }
 }

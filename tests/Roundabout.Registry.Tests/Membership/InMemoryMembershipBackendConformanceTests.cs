@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Time.Testing;
+using Roundabout.Registry.Membership;
+
+namespace Roundabout.Registry.Tests.Membership;
+
+public sealed class InMemoryMembershipBackendConformanceTests : MembershipBackendConformanceTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    private protected override IMembershipBackend CreateBackend() => new InMemoryMembershipBackend(new MembershipOptions(), _time);
+
+    private protected override async Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration) =>
+        await FakeClock.AdvanceAndSweepAsync(_time, backend, duration);
+}
