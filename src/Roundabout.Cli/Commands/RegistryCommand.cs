@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Options;
 using Roundabout.Contracts;
 using Roundabout.Registry;
 
@@ -50,28 +49,15 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(RegistryHostOptions options)
+    private static Task<int> RunAsync(RegistryHostOptions options)
     {
-        try
+        var errors = options.Validate();
+        if (errors.Count > 0)
         {
-            await using var app = RegistryHost.Build(options);
+            return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", errors) + "."));
+        }
 
-            // The host stops on Ctrl-C and SIGTERM by itself.
-            await app.RunAsync();
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync($"roundabout registry: {string.Join("; ", ex.Failures)}.");
-            return 2;
-        }
-        catch (IOException ex)
-        {
-            await Console.Error.WriteLineAsync(
-                $"roundabout registry: cannot listen on {options.Listen}:{options.Port} ({ex.Message}). " +
-                "Stop whatever uses that port, or choose another with --port.");
-            return 1;
-        }
+        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options));
     }
 
     private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

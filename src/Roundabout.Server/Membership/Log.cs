@@ -18,4 +18,22 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Warning, "Could not deregister from Registry ({Reason}); it will evict this server when its lease expires")]
     public static partial void DeregisterFailed(ILogger logger, string reason);
+
+    [LoggerMessage(106, LogLevel.Warning, "Registry at {Registry} no longer knows this server's lease (it restarted or evicted this server); registering again")]
+    public static partial void LeaseLost(ILogger logger, string registry);
+
+    [LoggerMessage(107, LogLevel.Information, "Registered again to Registry at {Registry}")]
+    public static partial void RegisteredAgain(ILogger logger, string registry);
+
+    [LoggerMessage(108, LogLevel.Warning, "Could not renew the lease with Registry at {Registry} ({Reason}); trying again at the next heartbeat")]
+    public static partial void RenewFailed(ILogger logger, string registry, string reason);
+
+    [LoggerMessage(109, LogLevel.Error, "Registry at {Registry} refused the renewal: {Reason}")]
+    public static partial void RenewRefused(ILogger logger, string registry, string reason);
+
+    [LoggerMessage(110, LogLevel.Warning, "Could not register again with Registry at {Registry} ({Reason}); trying again at the next heartbeat")]
+    public static partial void RegisterAgainFailed(ILogger logger, string registry, string reason);
+
+    [LoggerMessage(111, LogLevel.Information, "Switched to Registry at {Registry}")]
+    public static partial void SwitchedRegistry(ILogger logger, string registry);
 }

@@ -5,15 +5,27 @@ using Roundabout.Contracts.Registry.V1;
 
 namespace Roundabout.Server.Membership;
 
-/// <summary>Keeps this server listed in the registry: registers at start, deregisters on shutdown.</summary>
-public sealed class RegistrationAgent : IDisposable
+/// <summary>
+/// Keeps this server listed in the registry: registers at start (retrying with backoff), renews
+/// the lease at the interval the registry asks for, registers again at once when the registry no
+/// longer knows the lease (it restarted, or evicted this server), fails over between registries,
+/// and deregisters on shutdown.
+/// </summary>
+public sealed partial class RegistrationAgent : IDisposable
 {
     private readonly RegistrationOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RegistrationAgent> _logger;
     private readonly (string Name, GrpcChannel Channel, Registry.RegistryClient Client)[] _registries;
-    private string? _leaseId;
+    private readonly CancellationTokenSource _stop = new();
+    private RegisterRequest? _request;
+    private Lease? _lease;
+
+    // The last lease granted, kept for its timings after the lease itself is lost.
+    private Lease? _granted;
+    private Task? _renewing;
     private int _current;
+    private int _disposed;
 
     public RegistrationAgent(RegistrationOptions options, TimeProvider timeProvider, ILogger<RegistrationAgent> logger)
     {
@@ -23,15 +35,24 @@ public sealed class RegistrationAgent : IDisposable
         _registries = options.Registries
             .Select(address =>
             {
-                var channel = GrpcChannel.ForAddress(address.ToHttpUri());
+                // Reconnect quickly once a registry is back, so that a restart is noticed within one renew interval.
+                var channel = GrpcChannel.ForAddress(address.ToHttpUri(), new GrpcChannelOptions
+                {
+                    InitialReconnectBackoff = TimeSpan.FromMilliseconds(50),
+                    MaxReconnectBackoff = options.MaxReconnectBackoff,
+                });
                 return (address.ToString(), channel, new Registry.RegistryClient(channel));
             })
             .ToArray();
     }
 
+    /// <summary>The registry that holds (or last held) the lease, as host:port.</summary>
+    internal string CurrentRegistry => _registries[Volatile.Read(ref _current)].Name;
+
     /// <summary>
     /// Registers <paramref name="address"/>, trying each registry in turn and backing off while
-    /// none answers. Returns once registered; throws only when cancelled or refused for good.
+    /// none answers, then keeps the lease renewed in the background. Returns once registered;
+    /// throws only when cancelled or refused for good (a bad token or address).
     /// </summary>
     public async Task RegisterAsync(string address, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
@@ -41,15 +62,17 @@ public sealed class RegistrationAgent : IDisposable
             request.Metadata[key] = value;
         }
 
+        _request = request;
         var delay = _options.InitialRetryDelay;
         while (true)
         {
             var (name, _, client) = _registries[_current];
             try
             {
-                var reply = await client.RegisterAsync(request, Headers(), Deadline(), cancellationToken);
-                _leaseId = reply.LeaseId;
+                var reply = await client.RegisterAsync(request, Headers(), Deadline(_options.CallDeadline), cancellationToken);
+                _lease = _granted = Lease.From(reply);
                 Log.Registered(_logger);
+                _renewing ??= Task.Run(() => RenewLoopAsync(_stop.Token), CancellationToken.None);
                 return;
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.Unauthenticated or StatusCode.PermissionDenied)
@@ -59,7 +82,7 @@ public sealed class RegistrationAgent : IDisposable
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.RegistryUnreachable(_logger, name, ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString(), delay);
+                Log.RegistryUnreachable(_logger, name, Reason(ex), delay);
                 _current = (_current + 1) % _registries.Length;
                 await Task.Delay(delay, _timeProvider, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
@@ -67,35 +90,68 @@ public sealed class RegistrationAgent : IDisposable
         }
     }
 
-    /// <summary>Drops the lease, so clients stop being sent here before the server stops.</summary>
+    /// <summary>
+    /// Stops renewing and drops the lease, so clients stop being sent here before the server
+    /// stops. The renewals stop first: a renewal racing the deregistration would get NotFound
+    /// and register the server again.
+    /// </summary>
     public async Task DeregisterAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _leaseId, null) is not { } leaseId)
+        await StopRenewingAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _lease, null) is not { } lease)
         {
             return;
         }
 
         try
         {
-            await _registries[_current].Client.DeregisterAsync(new DeregisterRequest { LeaseId = leaseId }, Headers(), Deadline(), cancellationToken);
+            await _registries[_current].Client.DeregisterAsync(
+                new DeregisterRequest { LeaseId = lease.Id }, Headers(), Deadline(_options.CallDeadline), cancellationToken);
             Log.Deregistered(_logger);
         }
         catch (RpcException ex)
         {
-            Log.DeregisterFailed(_logger, ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString());
+            Log.DeregisterFailed(_logger, Reason(ex));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        foreach (var registry in _registries)
+        {
+            registry.Channel.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task StopRenewingAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        if (_renewing is { } renewing)
+        {
+            try
+            {
+                await renewing.WaitAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or RpcException)
+            {
+                // Stopping anyway: the deregistration below still runs.
+            }
         }
     }
 
     private Metadata? Headers() =>
         string.IsNullOrEmpty(_options.Token) ? null : new Metadata { { "authorization", $"Bearer {_options.Token}" } };
 
-    private DateTime Deadline() => _timeProvider.GetUtcNow().UtcDateTime + _options.CallDeadline;
+    // gRPC compares deadlines with the system clock, so they come from it, not from the TimeProvider.
+    private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
 
-    public void Dispose()
-    {
-        foreach (var registry in _registries)
-        {
-            registry.Channel.Dispose();
-        }
-    }
+    private static string Reason(RpcException ex) => ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString();
 }

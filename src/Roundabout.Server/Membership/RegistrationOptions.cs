@@ -5,10 +5,12 @@ namespace Roundabout.Server.Membership;
 /// <summary>What a server registers, and with which registries.</summary>
 public sealed class RegistrationOptions
 {
+    /// <summary>The registries, in order of preference; the agent fails over to the next when one cannot be reached.</summary>
     public required IReadOnlyList<EndpointAddress> Registries { get; init; }
 
     public string Service { get; init; } = ServiceNames.Calculator;
 
+    /// <summary>The registry's shared token, sent as <c>authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? Token { get; init; }
 
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
@@ -17,4 +19,10 @@ public sealed class RegistrationOptions
     public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The renew interval used if a registry does not say one.</summary>
+    public TimeSpan FallbackRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between reconnection attempts to a registry that went away.</summary>
+    public TimeSpan MaxReconnectBackoff { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -1,0 +1,109 @@
+using Grpc.Core;
+using Roundabout.Contracts.Registry.V1;
+
+namespace Roundabout.Server.Membership;
+
+public sealed partial class RegistrationAgent
+{
+    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_granted?.RenewInterval ?? _options.FallbackRenewInterval, _timeProvider, cancellationToken);
+                await RenewOnceAsync(cancellationToken);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One heartbeat: renew the lease; when the registry no longer knows it, register again at
+    /// once; when the registry cannot be reached, try the next one.
+    /// </summary>
+    internal async Task RenewOnceAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _lease) is not { } lease)
+        {
+            await RegisterAgainAsync(cancellationToken);
+            return;
+        }
+
+        for (var tried = 0; tried < _registries.Length; tried++)
+        {
+            var (name, _, client) = _registries[_current];
+            try
+            {
+                await client.RenewAsync(new RenewRequest { LeaseId = lease.Id }, HeartbeatCall(cancellationToken));
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                Log.LeaseLost(_logger, name);
+                Interlocked.CompareExchange(ref _lease, null, lease);
+                await RegisterAgainAsync(cancellationToken);
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+            {
+                Log.RenewRefused(_logger, name, Reason(ex));
+                return;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.RenewFailed(_logger, name, Reason(ex));
+                Failover();
+            }
+        }
+    }
+
+    /// <summary>Registers again after the lease was lost, trying each registry once; the next heartbeat retries.</summary>
+    private async Task RegisterAgainAsync(CancellationToken cancellationToken)
+    {
+        if (_request is not { } request)
+        {
+            return;
+        }
+
+        for (var tried = 0; tried < _registries.Length; tried++)
+        {
+            var (name, _, client) = _registries[_current];
+            try
+            {
+                var reply = await client.RegisterAsync(request, HeartbeatCall(cancellationToken));
+                var granted = Lease.From(reply);
+                _granted = granted;
+                Volatile.Write(ref _lease, granted);
+                Log.RegisteredAgain(_logger, name);
+                return;
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+            {
+                Log.RegistrationRefused(_logger, name, Reason(ex));
+                return;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.RegisterAgainFailed(_logger, name, Reason(ex));
+                Failover();
+            }
+        }
+    }
+
+    private CallOptions HeartbeatCall(CancellationToken cancellationToken) =>
+        new CallOptions(Headers(), Deadline(_granted?.CallTimeout(_options.CallDeadline) ?? _options.FallbackRenewInterval), cancellationToken)
+            .WithWaitForReady();
+
+    private void Failover()
+    {
+        if (_registries.Length > 1)
+        {
+            _current = (_current + 1) % _registries.Length;
+            Log.SwitchedRegistry(_logger, _registries[_current].Name);
+        }
+    }
+}
