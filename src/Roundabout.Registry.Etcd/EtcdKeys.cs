@@ -4,28 +4,46 @@ using Google.Protobuf;
 namespace Roundabout.Registry.Etcd;
 
 /// <summary>
-/// The key layout: <c>{prefix}instances/{service}/{address}</c> holds an instance, bound to its
-/// lease; <c>{prefix}leases/{lease id in hex}</c> holds who owns the lease, bound to the same lease,
-/// so both vanish together when etcd expires it.
+/// The key layout under the prefix:
+/// <list type="bullet">
+/// <item><c>revision</c>: its etcd version is the membership revision, bumped by every change readers see.</item>
+/// <item><c>services/{service}/i/{address}</c>: an instance, bound to its lease.</item>
+/// <item><c>services/{service}/e/{address}</c>: the last eviction of that address, so watchers learn of it with a revision.</item>
+/// <item><c>leases/{lease id in hex}</c>: who owns a lease, bound to the same lease.</item>
+/// </list>
 /// </summary>
 internal sealed class EtcdKeys(string prefix)
 {
-    public string Instances { get; } = prefix + "instances/";
+    public const char InstanceKind = 'i';
+    public const char EvictionKind = 'e';
+
+    public ByteString Revision { get; } = ByteString.CopyFromUtf8(prefix + "revision");
+
+    public string Services { get; } = prefix + "services/";
 
     public string Leases { get; } = prefix + "leases/";
 
-    public string ServicePrefix(string service) => $"{Instances}{service}/";
+    public string ServicePrefix(string service) => $"{Services}{service}/";
 
-    public ByteString Instance(string service, string address) => ByteString.CopyFromUtf8($"{Instances}{service}/{address}");
+    public string InstancePrefix(string service) => $"{Services}{service}/{InstanceKind}/";
+
+    public ByteString Instance(string service, string address) => ByteString.CopyFromUtf8($"{Services}{service}/{InstanceKind}/{address}");
+
+    public ByteString Eviction(string service, string address) => ByteString.CopyFromUtf8($"{Services}{service}/{EvictionKind}/{address}");
 
     public ByteString Lease(long leaseId) => ByteString.CopyFromUtf8(Leases + leaseId.ToString("x16", CultureInfo.InvariantCulture));
 
-    /// <summary>Service and address from an instance key.</summary>
-    public (string Service, string Address) ParseInstance(ByteString key)
+    /// <summary>Service, kind (instance or eviction) and address of a key under <see cref="Services"/>; null for any other key.</summary>
+    public (string Service, char Kind, string Address)? Parse(ByteString key)
     {
-        var text = key.ToStringUtf8()[Instances.Length..];
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        return (text[..slash], text[(slash + 1)..]);
+        var text = key.ToStringUtf8();
+        if (!text.StartsWith(Services, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = text[Services.Length..].Split('/', 3);
+        return parts is [var service, [var kind], var address] ? (service, kind, address) : null;
     }
 
     /// <summary>The end of the range of keys that start with <paramref name="prefix"/>: the prefix with its last byte plus one.</summary>

@@ -25,11 +25,11 @@ internal sealed partial class EtcdMembershipBackend
         try
         {
             var prefix = _keys.ServicePrefix(service);
-            var view = await ListAsync(service, cancellationToken);
+            var (view, etcdRevision) = await ListAtAsync(service, cancellationToken);
             while (true)
             {
                 yield return new SnapshotEvent(view.Revision, view.Instances);
-                using (var stream = await EtcdWatchStream.TryOpenAsync(_watch, prefix, view.Revision + 1, cancellationToken))
+                using (var stream = await EtcdWatchStream.TryOpenAsync(_watch, prefix, etcdRevision + 1, cancellationToken))
                 {
                     var batch = stream is null ? new WatchBatch(WatchBatchKind.Broken, [], "could not open the watch", 0) : await stream.NextAsync(cancellationToken);
                     while (batch.Kind == WatchBatchKind.Events)
@@ -52,7 +52,7 @@ internal sealed partial class EtcdMembershipBackend
                     }
                 }
 
-                view = await SnapshotWithRetriesAsync(service, cancellationToken);
+                (view, etcdRevision) = await SnapshotWithRetriesAsync(service, cancellationToken);
             }
         }
         finally
@@ -62,7 +62,7 @@ internal sealed partial class EtcdMembershipBackend
     }
 
     /// <summary>A watcher is already open, so it waits out an etcd outage rather than failing.</summary>
-    private async Task<MembershipView> SnapshotWithRetriesAsync(string service, CancellationToken cancellationToken)
+    private async Task<(MembershipView View, long EtcdRevision)> SnapshotWithRetriesAsync(string service, CancellationToken cancellationToken)
     {
         var delay = _firstRetryDelay;
         while (true)
@@ -70,7 +70,7 @@ internal sealed partial class EtcdMembershipBackend
             await Task.Delay(delay, _time, cancellationToken);
             try
             {
-                return await ListAsync(service, cancellationToken);
+                return await ListAtAsync(service, cancellationToken);
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -81,40 +81,36 @@ internal sealed partial class EtcdMembershipBackend
     }
 
     /// <summary>
-    /// What one etcd event means to readers. A deregistration is a put marking the instance
-    /// leaving (a leave), then the lease revocation's delete (nothing new). A delete of an instance
-    /// that was not leaving is etcd expiring its lease: an eviction.
+    /// What one etcd event means to readers, with the membership revision the change carries. A
+    /// deregistration is a put marking the instance leaving (the leave), then the revocation's
+    /// delete (no news). An eviction is etcd expiring the lease (no news yet), then the eviction
+    /// record a registry writes with the next revision (the eviction).
     /// </summary>
     private ChangeEvent? ToChange(Mvccpb.Event change)
     {
-        var (service, address) = _keys.ParseInstance(change.Kv.Key);
-        var revision = change.Kv.ModRevision;
-        var previous = change.PrevKv is { Value.IsEmpty: false } prev ? EtcdJson.DecodeInstance(prev.Value) : null;
-        if (change.Type == Mvccpb.Event.Types.EventType.Delete)
-        {
-            return previous is { Leaving: false }
-                ? new ChangeEvent(revision, MembershipChangeKind.Evicted, ToInstance(service, address, previous, previous.UpdatedAtMs))
-                : null;
-        }
-
-        if (EtcdJson.DecodeInstance(change.Kv.Value) is not { } record)
+        if (change.Type == Mvccpb.Event.Types.EventType.Delete || _keys.Parse(change.Kv.Key) is not (var service, var kind, var address)
+            || EtcdJson.DecodeInstance(change.Kv.Value) is not { } record)
         {
             return null;
         }
 
         var instance = ToInstance(service, address, record, record.UpdatedAtMs);
+        if (kind == EtcdKeys.EvictionKind)
+        {
+            return new ChangeEvent(record.Revision, MembershipChangeKind.Evicted, instance);
+        }
+
+        var previous = change.PrevKv is { Value.IsEmpty: false } prev ? EtcdJson.DecodeInstance(prev.Value) : null;
         if (record.Leaving)
         {
-            return previous is { Leaving: false } ? new ChangeEvent(revision, MembershipChangeKind.Left, instance) : null;
+            return previous is { Leaving: false } ? new ChangeEvent(record.Revision, MembershipChangeKind.Left, instance) : null;
         }
 
         if (previous is null || previous.Leaving)
         {
-            return new ChangeEvent(revision, MembershipChangeKind.Joined, instance);
+            return new ChangeEvent(record.Revision, MembershipChangeKind.Joined, instance);
         }
 
-        return previous.Metadata.Count == record.Metadata.Count && previous.Metadata.All(p => record.Metadata.TryGetValue(p.Key, out var v) && v == p.Value)
-            ? null
-            : new ChangeEvent(revision, MembershipChangeKind.Updated, instance);
+        return previous.Revision == record.Revision ? null : new ChangeEvent(record.Revision, MembershipChangeKind.Updated, instance);
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private readonly Watch.WatchClient _watch;
     private readonly EtcdKeys _keys;
     private readonly string _description;
+    private readonly SemaphoreSlim[] _registrationGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public EtcdMembershipBackend(EtcdMembershipOptions options, TimeProvider time, ILogger logger)
     {
@@ -38,6 +39,7 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
         _watch = connection.WatchClient;
         _keys = new EtcdKeys(options.Prefix);
         Log.UsingEtcd(logger, _description, options.Prefix, options.TtlSeconds);
+        _observer = Task.Run(() => ObserveEvictionsAsync(_stopping.Token), CancellationToken.None);
     }
 
     public TimeSpan Ttl => TimeSpan.FromSeconds(_options.TtlSeconds);
@@ -45,6 +47,33 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     public async ValueTask<RegisterOutcome> RegisterAsync(InstanceRegistration registration, CancellationToken cancellationToken)
     {
         var key = _keys.Instance(registration.Service, registration.Address);
+
+        // Registrations of one address through this process queue here instead of racing each
+        // other in etcd; other registry processes still race through the compare on the key.
+        var gate = _registrationGates[(int)((uint)StringComparer.Ordinal.GetHashCode(key.ToStringUtf8()) % (uint)_registrationGates.Length)];
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    return await RegisterOnceAsync(registration, key, cancellationToken);
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+                {
+                    // Our new lease expired while we lost races for the key: take a fresh one.
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<RegisterOutcome> RegisterOnceAsync(InstanceRegistration registration, ByteString key, CancellationToken cancellationToken)
+    {
         var grant = await CallAsync(o => _lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = _options.TtlSeconds }, o), cancellationToken);
         if (!string.IsNullOrEmpty(grant.Error))
         {
@@ -57,46 +86,62 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
         {
             while (true)
             {
-                var current = (await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = key }, o), cancellationToken)).Kvs.FirstOrDefault();
+                var read = await ReadAsync(cancellationToken, EtcdOps.Get(key), EtcdOps.Get(_keys.Revision));
+                var current = read.Found(0);
+                var revision = read.Found(1)?.Version ?? 0;
                 var previous = current is null ? null : EtcdJson.DecodeInstance(current.Value);
                 if (previous is null)
                 {
                     await EnsureRoomAsync(cancellationToken);
                 }
 
-                var now = _time.GetUtcNow();
+                // A refresh that changes nothing readers see keeps the revision; anything else takes the next one.
+                var visible = previous is null || previous.Leaving || !SameMetadata(previous.Metadata, registration.Metadata);
+                var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
                 var record = new InstanceRecord(
                     new SortedDictionary<string, string>(registration.Metadata.ToDictionary(), StringComparer.Ordinal),
-                    previous?.RegisteredAtMs ?? now.ToUnixTimeMilliseconds(),
-                    now.ToUnixTimeMilliseconds(),
+                    previous is { Leaving: false } ? previous.RegisteredAtMs : now,
+                    now,
                     grant.ID,
-                    Leaving: false);
-                var owner = new LeaseRecord(registration.Service, registration.Address, secretHash, now.ToUnixTimeMilliseconds());
+                    Leaving: false,
+                    visible ? revision + 1 : previous!.Revision);
+                var owner = new LeaseRecord(registration.Service, registration.Address, secretHash, now);
                 var txn = new TxnRequest
                 {
-                    Compare = { new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = current?.ModRevision ?? 0 } },
+                    Compare = { EtcdOps.ModRevisionIs(key, current?.ModRevision ?? 0) },
                     Success =
                     {
-                        new RequestOp { RequestPut = new PutRequest { Key = key, Value = EtcdJson.Encode(record), Lease = grant.ID } },
-                        new RequestOp { RequestPut = new PutRequest { Key = _keys.Lease(grant.ID), Value = EtcdJson.Encode(owner), Lease = grant.ID } },
+                        EtcdOps.Put(key, EtcdJson.Encode(record), grant.ID),
+                        EtcdOps.Put(_keys.Lease(grant.ID), EtcdJson.Encode(owner), grant.ID),
                     },
                 };
-                var reply = await CallAsync(o => _kv.TxnAsync(txn, o), cancellationToken);
-                if (!reply.Succeeded)
+                if (visible)
                 {
-                    // Another registration of this address won the race; read it again and take over from it.
+                    txn.Compare.Add(EtcdOps.VersionIs(_keys.Revision, revision));
+                    txn.Success.Add(EtcdOps.Put(_keys.Revision, ByteString.Empty));
+                }
+
+                if (previous is not null && previous.Lease != grant.ID)
+                {
+                    // The previous holder's owner record goes in the same step, so its token stops working at once.
+                    txn.Success.Add(EtcdOps.Delete(_keys.Lease(previous.Lease)));
+                }
+
+                if (!(await CallAsync(o => _kv.TxnAsync(txn, o), cancellationToken)).Succeeded)
+                {
+                    // Another change won the race; read again and build on it.
                     continue;
                 }
 
                 committed = true;
                 if (previous is not null && previous.Lease != grant.ID)
                 {
-                    // The previous holder's lease goes, so only the newest holder renews; its key moved to our lease.
+                    // Nothing is bound to the old lease any more: revoking it changes no key.
                     await RevokeQuietlyAsync(previous.Lease, cancellationToken);
                 }
 
-                var instance = ToInstance(registration.Service, registration.Address, record, record.UpdatedAtMs);
-                return new RegisterOutcome(token, instance, Joined: previous is null || previous.Leaving, reply.Header.Revision);
+                var instance = ToInstance(registration.Service, registration.Address, record, now);
+                return new RegisterOutcome(token, instance, Joined: previous is null || previous.Leaving, visible ? revision + 1 : revision);
             }
         }
         finally
@@ -120,16 +165,13 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
             return null;
         }
 
+        // Note the renewal for readers ("last renewed"); it is not a change watchers see.
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var instanceKey = _keys.Instance(found.Owner.Service, found.Owner.Address);
         var txn = new TxnRequest
         {
-            Compare = { new Compare { Key = instanceKey, Target = Compare.Types.CompareTarget.Lease, Result = Compare.Types.CompareResult.Equal, Lease = found.LeaseId } },
-            Success =
-            {
-                new RequestOp { RequestPut = new PutRequest { Key = _keys.Lease(found.LeaseId), Value = EtcdJson.Encode(found.Owner with { RenewedAtMs = now }), Lease = found.LeaseId } },
-                new RequestOp { RequestRange = new RangeRequest { Key = instanceKey } },
-            },
+            Compare = { EtcdOps.LeaseIs(instanceKey, found.LeaseId) },
+            Success = { EtcdOps.Put(_keys.Lease(found.LeaseId), EtcdJson.Encode(found.Owner with { RenewedAtMs = now }), found.LeaseId), EtcdOps.Get(instanceKey) },
         };
         TxnResponse reply;
         try
@@ -141,8 +183,8 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
             return null; // The lease expired between the keep-alive and the write.
         }
 
-        var kv = reply.Succeeded ? reply.Responses[1].ResponseRange.Kvs.FirstOrDefault() : null;
-        return kv is not null && EtcdJson.DecodeInstance(kv.Value) is { } record
+        var kv = reply.Succeeded ? reply.Found(1) : null;
+        return kv is not null && EtcdJson.DecodeInstance(kv.Value) is { Leaving: false } record
             ? new RenewOutcome(ToInstance(found.Owner.Service, found.Owner.Address, record, now), Recovered: false)
             : null;
     }
@@ -155,67 +197,93 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
         }
 
         var instanceKey = _keys.Instance(found.Owner.Service, found.Owner.Address);
-        var kv = (await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = instanceKey }, o), cancellationToken)).Kvs.FirstOrDefault();
-        if (kv is null || EtcdJson.DecodeInstance(kv.Value) is not { } record || record.Lease != found.LeaseId)
+        while (true)
         {
-            await RevokeQuietlyAsync(found.LeaseId, cancellationToken);
-            return null;
-        }
+            var read = await ReadAsync(cancellationToken, EtcdOps.Get(instanceKey), EtcdOps.Get(_keys.Revision));
+            var kv = read.Found(0);
+            var revision = read.Found(1)?.Version ?? 0;
+            if (kv is null || EtcdJson.DecodeInstance(kv.Value) is not { Leaving: false } record || record.Lease != found.LeaseId)
+            {
+                await RevokeQuietlyAsync(found.LeaseId, cancellationToken);
+                return null;
+            }
 
-        // Mark it leaving first, so that the delete the revocation causes reads as a leave, not an eviction.
-        var leaving = new TxnRequest
-        {
-            Compare = { new Compare { Key = instanceKey, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = kv.ModRevision } },
-            Success = { new RequestOp { RequestPut = new PutRequest { Key = instanceKey, Value = EtcdJson.Encode(record with { Leaving = true }), Lease = found.LeaseId } } },
-        };
-        try
-        {
-            await CallAsync(o => _kv.TxnAsync(leaving, o), cancellationToken);
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            return null;
-        }
+            // Mark it leaving with the next revision: that is the leave readers see. The delete the
+            // revocation then causes is no news to them.
+            var leaving = record with { Leaving = true, Revision = revision + 1 };
+            var txn = new TxnRequest
+            {
+                Compare = { EtcdOps.ModRevisionIs(instanceKey, kv.ModRevision), EtcdOps.VersionIs(_keys.Revision, revision) },
+                Success = { EtcdOps.Put(instanceKey, EtcdJson.Encode(leaving), found.LeaseId), EtcdOps.Put(_keys.Revision, ByteString.Empty) },
+            };
+            try
+            {
+                if (!(await CallAsync(o => _kv.TxnAsync(txn, o), cancellationToken)).Succeeded)
+                {
+                    continue;
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                return null; // The lease expired meanwhile: it was evicted, not deregistered.
+            }
 
-        await CallAsync(o => _lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = found.LeaseId }, o), cancellationToken, notFoundIsOk: true);
-        return ToInstance(found.Owner.Service, found.Owner.Address, record, found.Owner.RenewedAtMs);
+            await CallAsync(o => _lease.LeaseRevokeAsync(new LeaseRevokeRequest { ID = found.LeaseId }, o), cancellationToken, notFoundIsOk: true);
+            return ToInstance(found.Owner.Service, found.Owner.Address, leaving, found.Owner.RenewedAtMs);
+        }
     }
 
-    public async ValueTask<MembershipView> ListAsync(string service, CancellationToken cancellationToken)
+    public async ValueTask<MembershipView> ListAsync(string service, CancellationToken cancellationToken) =>
+        (await ListAtAsync(service, cancellationToken)).View;
+
+    /// <summary>The view, and the etcd revision it was read at, from which a watch carries on.</summary>
+    private async Task<(MembershipView View, long EtcdRevision)> ListAtAsync(string service, CancellationToken cancellationToken)
     {
-        var prefix = _keys.ServicePrefix(service);
-        var instances = await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix) }, o), cancellationToken);
-        var revision = instances.Header.Revision;
+        var read = await ReadAsync(cancellationToken, EtcdOps.GetPrefix(_keys.InstancePrefix(service)), EtcdOps.Get(_keys.Revision), EtcdOps.GetPrefix(_keys.Leases));
+        return (ToView(service, read), read.Header.Revision);
+    }
+
+    /// <summary>The view from one atomic read of the instances, the revision counter and the lease owners.</summary>
+    private static MembershipView ToView(string service, TxnResponse read)
+    {
         var renewedAt = new Dictionary<long, long>();
-        if (instances.Kvs.Count > 0)
+        foreach (var kv in read.Responses[2].ResponseRange.Kvs)
         {
-            // Read the owners at the same revision, so the view is one consistent moment.
-            var leases = await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(_keys.Leases), RangeEnd = EtcdKeys.RangeEnd(_keys.Leases), Revision = revision }, o), cancellationToken);
-            foreach (var kv in leases.Kvs)
+            if (EtcdJson.DecodeLease(kv.Value) is { } owner)
             {
-                if (EtcdJson.DecodeLease(kv.Value) is { } owner)
-                {
-                    renewedAt[kv.Lease] = owner.RenewedAtMs;
-                }
+                renewedAt[kv.Lease] = owner.RenewedAtMs;
             }
         }
 
-        var list = new List<MemberInstance>(instances.Kvs.Count);
-        foreach (var kv in instances.Kvs)
+        var instances = new List<MemberInstance>();
+        var prefixLength = read.Responses[0].ResponseRange.Kvs.FirstOrDefault()?.Key.ToStringUtf8().LastIndexOf('/') + 1 ?? 0;
+        foreach (var kv in read.Responses[0].ResponseRange.Kvs)
         {
             if (EtcdJson.DecodeInstance(kv.Value) is { Leaving: false } record)
             {
-                var (_, address) = _keys.ParseInstance(kv.Key);
-                list.Add(ToInstance(service, address, record, renewedAt.GetValueOrDefault(record.Lease, record.UpdatedAtMs)));
+                var address = kv.Key.ToStringUtf8()[prefixLength..];
+                instances.Add(ToInstance(service, address, record, renewedAt.GetValueOrDefault(record.Lease, record.UpdatedAtMs)));
             }
         }
 
-        return new MembershipView(revision, list);
+        return new MembershipView(read.Found(1)?.Version ?? 0, instances);
     }
+
+    /// <summary>Several reads as one atomic transaction with no conditions: one consistent moment.</summary>
+    private Task<TxnResponse> ReadAsync(CancellationToken cancellationToken, params RequestOp[] reads)
+    {
+        var txn = new TxnRequest();
+        txn.Success.AddRange(reads);
+        return CallAsync(o => _kv.TxnAsync(txn, o), cancellationToken);
+    }
+
+    private static bool SameMetadata(SortedDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
     private async Task EnsureRoomAsync(CancellationToken cancellationToken)
     {
-        var count = await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(_keys.Instances), RangeEnd = EtcdKeys.RangeEnd(_keys.Instances), CountOnly = true }, o), cancellationToken);
+        // Instances and eviction records both count: a bound on the keys this registry writes.
+        var count = await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(_keys.Services), RangeEnd = EtcdKeys.RangeEnd(_keys.Services), CountOnly = true }, o), cancellationToken);
         if (count.Count >= _options.MaxInstances)
         {
             throw new MembershipLimitException($"the registry already holds {_options.MaxInstances} instances; deregister unused ones or raise the limit");
@@ -304,5 +372,9 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     {
         await StopEvictionObserverAsync();
         _client.Dispose();
+        foreach (var gate in _registrationGates)
+        {
+            gate.Dispose();
+        }
     }
 }

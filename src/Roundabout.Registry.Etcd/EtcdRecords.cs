@@ -4,14 +4,16 @@ using Google.Protobuf;
 
 namespace Roundabout.Registry.Etcd;
 
-/// <summary>An instance's value in etcd.</summary>
+/// <summary>An instance's value in etcd (and, under the eviction key, the instance as it was evicted).</summary>
+/// <param name="Revision">The membership revision of the last change readers saw in it.</param>
 /// <param name="Leaving">Set just before a deregistration revokes the lease, so watchers tell a leave from an eviction.</param>
 internal sealed record InstanceRecord(
     SortedDictionary<string, string> Metadata,
     long RegisteredAtMs,
     long UpdatedAtMs,
     long Lease,
-    bool Leaving);
+    bool Leaving,
+    long Revision);
 
 /// <summary>Who owns a lease: only a caller with the secret whose hash is here may renew or drop it.</summary>
 internal sealed record LeaseRecord(string Service, string Address, string SecretHash, long RenewedAtMs);

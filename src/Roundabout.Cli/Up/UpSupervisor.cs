@@ -68,7 +68,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 _servers);
         }
 
-        await WaitRegisteredAsync(new Registry.RegistryClient(registryChannel), cancellationToken);
+        await WaitRegisteredAsync(new Contracts.Registry.V1.Registry.RegistryClient(registryChannel), cancellationToken);
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
     }
@@ -110,7 +110,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }, cancellationToken);
     }
 
-    private async Task WaitRegisteredAsync(Registry.RegistryClient registry, CancellationToken cancellationToken)
+    private async Task WaitRegisteredAsync(Contracts.Registry.V1.Registry.RegistryClient registry, CancellationToken cancellationToken)
     {
         await PollAsync($"{options.Servers} server(s) to register", async () =>
         {
