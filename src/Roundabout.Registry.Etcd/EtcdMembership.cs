@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Roundabout.Registry.Membership;
@@ -21,6 +23,24 @@ public static class EtcdMembership
         }
 
         return new EtcdMembershipBackend(options, time, loggers.CreateLogger(typeof(EtcdMembershipBackend).FullName!));
+    }
+
+    /// <summary>
+    /// Replaces the registry's membership backend with etcd. Pass it to <c>RegistryHost.Build</c>
+    /// as its <c>configureServices</c>. The options are validated now, before anything starts.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists why.</exception>
+    public static IServiceCollection AddEtcdMembership(this IServiceCollection services, EtcdMembershipOptions options)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(EtcdMembershipOptions), typeof(EtcdMembershipOptions), errors);
+        }
+
+        services.RemoveAll<IMembershipBackend>();
+        services.AddSingleton(sp => Create(options, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+        return services;
     }
 
     /// <summary>Parses <c>etcd://host:2379[,host:2379...]</c> into the members' addresses.</summary>
