@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Roundabout.Hosting;
 
@@ -31,7 +32,9 @@ public static class GrpcHost
             grpc.EnableDetailedErrors = false;
             configureGrpc?.Invoke(grpc);
         });
-        builder.Services.AddGrpcHealthChecks();
+        // The health service reports Unknown while it has no check; "alive" makes a running
+        // component answer Serving. Components add checks of their own dependencies.
+        builder.Services.AddGrpcHealthChecks().AddCheck("alive", () => HealthCheckResult.Healthy());
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -100,11 +100,11 @@ public sealed class CrashTests
             var live = _servers[^1];
             var reply = await live.GetAccumulatorAsync(new GetAccumulatorRequest { Name = _name }, deadline: DateTime.UtcNow.AddSeconds(10));
             var value = BigInteger.Parse(reply.Value, CultureInfo.InvariantCulture);
-            var (multiplicity, rest) = Primes.Factor(value, _primes);
+            var (multiplicity, remainder) = Primes.Factor(value, _primes);
 
             Assert.Equal(Workers * PerWorker, Acknowledged.Count);
             Assert.All(Acknowledged, prime => Assert.Equal(1, multiplicity[prime]));
-            Assert.Equal(BigInteger.One, rest);
+            Assert.Equal(BigInteger.One, remainder);
         }
     }
 }

@@ -23,7 +23,7 @@ internal static class Primes
     }
 
     /// <summary>How many times each candidate divides the value, and what is left after dividing them all out.</summary>
-    public static (Dictionary<int, int> Multiplicity, BigInteger Rest) Factor(BigInteger value, IEnumerable<int> candidates)
+    public static (Dictionary<int, int> Multiplicity, BigInteger Remainder) Factor(BigInteger value, IEnumerable<int> candidates)
     {
         var multiplicity = new Dictionary<int, int>();
         foreach (var prime in candidates)

@@ -1,14 +1,36 @@
 using System.CommandLine;
+using Roundabout.Client;
+using Roundabout.Client.Menu;
 
 namespace Roundabout.Cli.Commands;
 
+/// <summary>The client side: the interactive menu, one-call commands for scripts, and the load tool.</summary>
 internal static class ClientCommands
 {
     public static IEnumerable<Command> Create() =>
     [
-        new("client", "Opens the interactive client menu."),
-        new("sum", "Computes A + B on one server and prints the result."),
-        new("multiply", "Multiplies the accumulator by a factor on one server and prints the result."),
-        new("servers", "Lists the servers the registry knows."),
+        CreateClient(),
+        .. ClientCallCommands.Create(),
+        ClientServersCommand.Create(),
+        BenchCommand.Create(),
     ];
+
+    private static Command CreateClient()
+    {
+        var set = new ClientOptionSet();
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "Follow the registry's changes live instead of keeping the list fetched at start.",
+        };
+        var command = new Command(
+            "client",
+            "Opens the interactive client menu. The server list is fetched once at start and cached; calls are balanced " +
+            "over it and fail over to another server. Option 4 fetches the list again.");
+        set.AddTo(command);
+        command.Options.Add(watch);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(
+            set.Build(result, result.GetValue(watch)),
+            client => new ClientMenu(client, Console.In, Console.Out).RunAsync(cancellationToken)));
+        return command;
+    }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Hosting;
+using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
 namespace Roundabout.Cli.Up;
 
@@ -68,7 +69,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 _servers);
         }
 
-        await WaitRegisteredAsync(new Contracts.Registry.V1.Registry.RegistryClient(registryChannel), cancellationToken);
+        await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
     }
@@ -105,12 +106,12 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         await PollAsync(component.Name + " to become healthy", async () =>
         {
             EnsureRunning(component);
-            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }, cancellationToken);
     }
 
-    private async Task WaitRegisteredAsync(Contracts.Registry.V1.Registry.RegistryClient registry, CancellationToken cancellationToken)
+    private async Task WaitRegisteredAsync(RegistryApi.RegistryClient registry, CancellationToken cancellationToken)
     {
         await PollAsync($"{options.Servers} server(s) to register", async () =>
         {
@@ -119,7 +120,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 EnsureRunning(server);
             }
 
-            var reply = await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: cancellationToken);
+            var reply = await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
             return reply.Instances.Count >= options.Servers;
         }, cancellationToken);
     }
@@ -127,6 +128,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     private async Task PollAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + options.StartTimeout;
+        string? lastError = null;
         while (true)
         {
             try
@@ -136,14 +138,15 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                     return;
                 }
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
+            catch (RpcException ex)
             {
                 // Not listening yet.
+                lastError = ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString();
             }
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}.");
+                throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}" + (lastError is null ? "." : $" (last error: {lastError})."));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);

@@ -6,6 +6,7 @@ using Roundabout.Contracts.Registry.V1;
 using Roundabout.Database;
 using Roundabout.Hosting;
 using Roundabout.Registry;
+using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 using Roundabout.Server;
 
 namespace Roundabout.Server.Tests.Infrastructure;
@@ -71,7 +72,7 @@ internal sealed class TestCluster : IAsyncDisposable
         return server;
     }
 
-    public Registry.RegistryClient Registry => new(Channel(RegistryPort));
+    public RegistryApi.RegistryClient Registry => new(Channel(RegistryPort));
 
     public async Task<IReadOnlyList<string>> ListAsync() =>
         (await Registry.ListInstancesAsync(new ListInstancesRequest()).ResponseAsync.DefaultTimeout())

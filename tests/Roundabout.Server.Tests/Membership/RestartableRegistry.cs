@@ -4,6 +4,7 @@ using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Hosting;
 using Roundabout.Registry;
+using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
 namespace Roundabout.Server.Tests.Membership;
 
@@ -20,14 +21,14 @@ internal sealed class RestartableRegistry : IAsyncDisposable
         _app = app;
         Port = port;
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        Client = new Registry.RegistryClient(_channel);
+        Client = new RegistryApi.RegistryClient(_channel);
     }
 
     public int Port { get; }
 
     public EndpointAddress Address => new("127.0.0.1", Port);
 
-    public Registry.RegistryClient Client { get; }
+    public RegistryApi.RegistryClient Client { get; }
 
     /// <summary>Short leases, so that the tests see expiry and renewals quickly.</summary>
     public static RegistryHostOptions ShortLeases(string? token = null) => new()

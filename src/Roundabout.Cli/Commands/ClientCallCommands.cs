@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Roundabout.Client;
+using Roundabout.Contracts;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>One call each, for scripts: sum, multiply, accumulator, reset.</summary>
+internal static class ClientCallCommands
+{
+    public static IEnumerable<Command> Create() => [Sum(), Multiply(), Accumulator(), Reset()];
+
+    private static Command Sum()
+    {
+        var set = new ClientOptionSet();
+        var json = CommonOptions.Json();
+        var a = new Argument<string>("A") { Description = "A whole number, for example 2 (below 2^4096 in magnitude)." };
+        var b = new Argument<string>("B") { Description = "A whole number, for example 3." };
+        var command = new Command("sum", "Computes A + B on one server and prints the result and the server.") { a, b, json };
+        set.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        {
+            var reply = await client.SumAsync(result.GetValue(a)!, result.GetValue(b)!, cancellationToken);
+            Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Result} (server {reply.Server})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Multiply()
+    {
+        var set = new ClientOptionSet();
+        var json = CommonOptions.Json();
+        var name = NameOption();
+        var factor = new Argument<string>("FACTOR") { Description = "A whole number to multiply the accumulator by." };
+        var command = new Command(
+            "multiply",
+            "Multiplies an accumulator (the global one by default) by FACTOR on one server and prints the new value. " +
+            "Retries on other servers reuse one request id, so the multiplication is applied once.")
+        {
+            factor, name, json,
+        };
+        set.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        {
+            var reply = await client.MultiplyAsync(result.GetValue(factor)!, result.GetValue(name), cancellationToken);
+            Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Result} (accumulator {reply.Name}, server {reply.Server})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Accumulator()
+    {
+        var set = new ClientOptionSet();
+        var json = CommonOptions.Json();
+        var name = NameOption();
+        var command = new Command("accumulator", "Prints the value of an accumulator (the global one by default).") { name, json };
+        set.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        {
+            var reply = await client.GetAccumulatorAsync(result.GetValue(name), cancellationToken);
+            Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name}, server {reply.Server})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Reset()
+    {
+        var set = new ClientOptionSet();
+        var json = CommonOptions.Json();
+        var name = NameOption();
+        var command = new Command("reset", "Sets an accumulator (the global one by default) back to 1.") { name, json };
+        set.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        {
+            var reply = await client.ResetAsync(result.GetValue(name), cancellationToken);
+            Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name} reset, server {reply.Server})");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Option<string?> NameOption() => new("--name")
+    {
+        Description = $"The accumulator's name. Default: {ServiceNames.GlobalAccumulator}, the exercise's GlobalAccumulator.",
+    };
+}

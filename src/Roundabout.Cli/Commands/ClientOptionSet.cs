@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Roundabout.Client;
+using Roundabout.Contracts;
+using Roundabout.Hosting;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>The options every client-side command shares, and how they become a client session.</summary>
+internal sealed class ClientOptionSet
+{
+    public Option<string> Registry { get; } = CommonOptions.Registry();
+
+    public Option<string> Policy { get; } = new("--policy")
+    {
+        Description = "How calls are spread over the servers: round-robin (the default, the exercise's) or p2c " +
+            "(power of two choices: the less busy of two random servers).",
+        DefaultValueFactory = _ => "round-robin",
+        Validators = { r => { if (ParsePolicy(r.GetValueOrDefault<string>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
+    };
+
+    public Option<string> Deadline { get; } = DurationOption("--deadline", "5s", "The time one call may take, retries on other servers included, for example 5s or 500ms.");
+
+    public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Registry);
+        command.Options.Add(Policy);
+        command.Options.Add(Deadline);
+        command.Options.Add(AttemptTimeout);
+    }
+
+    public RoundaboutClientOptions Build(ParseResult result, bool watch = false)
+    {
+        var deadline = DurationText.ParseOrNull(result.GetValue(Deadline));
+        var attemptTimeout = DurationText.ParseOrNull(result.GetValue(AttemptTimeout));
+        return new RoundaboutClientOptions
+        {
+            Registries = EndpointAddress.ParseList(result.GetValue(Registry)),
+            Policy = ParsePolicy(result.GetValue(Policy)) ?? BalancingPolicy.RoundRobin,
+            Deadline = deadline ?? TimeSpan.FromSeconds(5),
+            AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2),
+            Watch = watch,
+        };
+    }
+
+    /// <summary>Client logs go to stderr, so stdout carries only the menu or the result (and stays valid JSON).</summary>
+    public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) => LoggerFactory.Create(logging =>
+    {
+        logging.AddExerciseConsole("Client", minimum);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    });
+
+    public static BalancingPolicy? ParsePolicy(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "round-robin" or "round_robin" or "roundrobin" or "rr" => BalancingPolicy.RoundRobin,
+        "p2c" or "power-of-two-choices" => BalancingPolicy.PowerOfTwoChoices,
+        _ => null,
+    };
+
+    private static Option<string> DurationOption(string name, string defaultValue, string description) => new(name)
+    {
+        Description = $"{description} Default: {defaultValue}.",
+        DefaultValueFactory = _ => defaultValue,
+        Validators = { r => { if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError($"{name} takes a duration such as 5s, 500ms or 2m."); } } },
+    };
+}

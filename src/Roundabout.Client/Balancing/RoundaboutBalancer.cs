@@ -1,0 +1,31 @@
+using Grpc.Net.Client.Balancer;
+using Microsoft.Extensions.Logging;
+
+namespace Roundabout.Client.Balancing;
+
+/// <summary>
+/// grpc-dotnet's subchannel management (one connection per server, reconnects, ready tracking)
+/// with our pickers. grpc-dotnet's built-in round_robin picker is internal and has no hook for a
+/// call's outcome, so it can neither eject a failing server nor count outstanding calls; the
+/// pickers here add exactly that.
+/// </summary>
+internal sealed class RoundaboutBalancer : SubchannelsLoadBalancer
+{
+    private readonly BalancingPolicy _policy;
+    private readonly ServerHealth _health;
+    private readonly Random _random;
+
+    public RoundaboutBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, BalancingPolicy policy, ServerHealth health, Random random)
+        : base(controller, loggerFactory)
+    {
+        _policy = policy;
+        _health = health;
+        _random = random;
+    }
+
+    protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) => _policy switch
+    {
+        BalancingPolicy.PowerOfTwoChoices => new PowerOfTwoChoicesPicker(readySubchannels, _health, _random),
+        _ => new RoundRobinPicker(readySubchannels, _health, _random.Next(readySubchannels.Count)),
+    };
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Roundabout.Client.Balancing;
+
+/// <summary>
+/// What the balancer knows about each server from the calls it sent there: how many are still
+/// outstanding (for power of two choices) and how many failed in a row (for outlier ejection).
+/// A server that fails <see cref="OutlierOptions.ConsecutiveFailures"/> calls in a row is ejected
+/// for <see cref="OutlierOptions.BaseEjectionTime"/> times the number of times it was ejected,
+/// capped at <see cref="OutlierOptions.MaxEjectionTime"/>. The pickers never eject every server:
+/// when all are ejected they use all of them (panic mode).
+/// </summary>
+internal sealed class ServerHealth
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly OutlierOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private HashSet<string> _ready = new(StringComparer.OrdinalIgnoreCase);
+    private long _latestEjectionEndTicks;
+    private int _inPanic;
+
+    public ServerHealth(OutlierOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>True when some server may still be ejected: the pickers take their slow path only then.</summary>
+    public bool AnyEjected => _time.GetUtcNow().UtcTicks < Volatile.Read(ref _latestEjectionEndTicks);
+
+    public bool IsEjected(string address) =>
+        _entries.TryGetValue(address, out var entry) && _time.GetUtcNow().UtcTicks < Volatile.Read(ref entry.EjectedUntilTicks);
+
+    /// <summary>The balancer's latest ready servers (set each time it builds a picker).</summary>
+    public void SetReady(IReadOnlyCollection<string> addresses) =>
+        Volatile.Write(ref _ready, new HashSet<string>(addresses, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// True when no server of <paramref name="servers"/> is usable: each is either not connected
+    /// or failed its last call or is ejected. That is "every cached server has failed".
+    /// </summary>
+    public bool AllFailing(IReadOnlyList<ServerInfo> servers)
+    {
+        var ready = Volatile.Read(ref _ready);
+        var now = _time.GetUtcNow().UtcTicks;
+        foreach (var server in servers)
+        {
+            if (!ready.Contains(server.Address))
+            {
+                continue;
+            }
+
+            if (!_entries.TryGetValue(server.Address, out var entry) ||
+                (Volatile.Read(ref entry.ConsecutiveFailures) == 0 && now >= Volatile.Read(ref entry.EjectedUntilTicks)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public int Outstanding(string address) =>
+        _entries.TryGetValue(address, out var entry) ? Volatile.Read(ref entry.Outstanding) : 0;
+
+    public int TimesEjected(string address) =>
+        _entries.TryGetValue(address, out var entry) ? Volatile.Read(ref entry.TimesEjected) : 0;
+
+    public void CallStarted(string address) => Interlocked.Increment(ref Get(address).Outstanding);
+
+    public void CallCompleted(string address, Exception? error)
+    {
+        Interlocked.Decrement(ref Get(address).Outstanding);
+        if (error is null)
+        {
+            RecordSuccess(address);
+        }
+        else
+        {
+            RecordFailure(address, error.GetType().Name);
+        }
+    }
+
+    public void RecordSuccess(string address)
+    {
+        var entry = Get(address);
+        if (Volatile.Read(ref entry.ConsecutiveFailures) != 0)
+        {
+            Interlocked.Exchange(ref entry.ConsecutiveFailures, 0);
+        }
+    }
+
+    public void RecordFailure(string address, string reason)
+    {
+        var entry = Get(address);
+        var failures = Interlocked.Increment(ref entry.ConsecutiveFailures);
+        if (failures < _options.ConsecutiveFailures)
+        {
+            return;
+        }
+
+        lock (entry)
+        {
+            var now = _time.GetUtcNow();
+            if (entry.ConsecutiveFailures < _options.ConsecutiveFailures || now.UtcTicks < entry.EjectedUntilTicks)
+            {
+                return;
+            }
+
+            entry.ConsecutiveFailures = 0;
+            entry.TimesEjected++;
+            var ticks = Math.Min(_options.BaseEjectionTime.Ticks * entry.TimesEjected, _options.MaxEjectionTime.Ticks);
+            var until = now.UtcTicks + ticks;
+            Volatile.Write(ref entry.EjectedUntilTicks, until);
+            long latest;
+            do
+            {
+                latest = Volatile.Read(ref _latestEjectionEndTicks);
+            }
+            while (latest < until && Interlocked.CompareExchange(ref _latestEjectionEndTicks, until, latest) != latest);
+
+            Log.ServerEjected(_logger, address, _options.ConsecutiveFailures, reason, TimeSpan.FromTicks(ticks).TotalSeconds, entry.TimesEjected);
+        }
+    }
+
+    /// <summary>Called by a picker that found every ready server ejected; logs once per episode.</summary>
+    public void NotePanic(int servers)
+    {
+        if (Interlocked.Exchange(ref _inPanic, 1) == 0)
+        {
+            Log.PanicMode(_logger, servers);
+        }
+    }
+
+    /// <summary>Called by a picker that found a server not ejected.</summary>
+    public void NoteHealthyPick()
+    {
+        if (Volatile.Read(ref _inPanic) != 0)
+        {
+            Interlocked.Exchange(ref _inPanic, 0);
+        }
+    }
+
+    private Entry Get(string address) => _entries.GetOrAdd(address, static _ => new Entry());
+
+    private sealed class Entry
+    {
+        public int Outstanding;
+        public int ConsecutiveFailures;
+        public int TimesEjected;
+        public long EjectedUntilTicks;
+    }
+}

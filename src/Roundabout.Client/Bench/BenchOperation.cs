@@ -1,0 +1,7 @@
+namespace Roundabout.Client.Bench;
+
+public enum BenchOperation
+{
+    Sum,
+    Multiply,
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace Roundabout.Client.Bench;
+
+/// <summary>What a load run measured.</summary>
+public sealed record BenchReport(
+    BenchOperation Operation,
+    int Concurrency,
+    long Requests,
+    long Errors,
+    TimeSpan Elapsed,
+    LatencySummary Latency,
+    IReadOnlyDictionary<string, long> Servers,
+    IReadOnlyDictionary<string, long> ErrorsByStatus)
+{
+    public double Rps => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
+
+    /// <summary>
+    /// <c>{"requests":N,"errors":N,"rps":X,"latency_ms":{"p50":..,"p90":..,"p99":..,"max":..},"servers":{..},"errors_by_status":{..}}</c>.
+    /// </summary>
+    public string ToJson() => ClientJson.Write(w =>
+    {
+        w.WriteNumber("requests", Requests);
+        w.WriteNumber("errors", Errors);
+        w.WriteNumber("rps", Math.Round(Rps, 1));
+        w.WriteStartObject("latency_ms");
+        w.WriteNumber("p50", Math.Round(Latency.P50, 3));
+        w.WriteNumber("p90", Math.Round(Latency.P90, 3));
+        w.WriteNumber("p99", Math.Round(Latency.P99, 3));
+        w.WriteNumber("max", Math.Round(Latency.Max, 3));
+        w.WriteEndObject();
+        w.WriteStartObject("servers");
+        foreach (var (server, count) in Servers.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(server, count);
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("errors_by_status");
+        foreach (var (status, count) in ErrorsByStatus.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(status, count);
+        }
+
+        w.WriteEndObject();
+    });
+
+    /// <summary>The human-readable summary.</summary>
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Create(c, $"[Client] Bench {Operation.ToString().ToLowerInvariant()}: {Requests} requests at concurrency {Concurrency} in {Elapsed.TotalSeconds:0.00} s"),
+            string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
+            string.Create(c, $"Latency (ms): p50 {Latency.P50:0.000}  p90 {Latency.P90:0.000}  p99 {Latency.P99:0.000}  max {Latency.Max:0.000}"),
+            "Requests per server:",
+        };
+        lines.AddRange(Servers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(c, $"  {p.Key,-24} {p.Value}")));
+        if (Servers.Count == 0)
+        {
+            lines.Add("  (none answered)");
+        }
+
+        lines.Add(Errors == 0
+            ? "Errors: 0"
+            : string.Create(c, $"Errors: {Errors} ({string.Join(", ", ErrorsByStatus.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"))})"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}

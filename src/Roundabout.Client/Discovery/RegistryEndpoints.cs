@@ -1,0 +1,122 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Roundabout.Contracts;
+using Roundabout.Contracts.Registry.V1;
+
+namespace Roundabout.Client.Discovery;
+
+/// <summary>
+/// The registries a client may ask, with failover: a call goes to the registry that answered
+/// last, and on Unavailable or a passed deadline moves on to the next one in the list.
+/// </summary>
+internal sealed class RegistryEndpoints : IDisposable
+{
+    private readonly IReadOnlyList<EndpointAddress> _addresses;
+    private readonly GrpcChannel[] _channels;
+    private readonly TimeSpan _deadline;
+    private readonly ILogger _logger;
+    private int _preferred;
+
+    public RegistryEndpoints(IReadOnlyList<EndpointAddress> addresses, TimeSpan deadline, ILogger logger)
+    {
+        _addresses = addresses;
+        _deadline = deadline;
+        _logger = logger;
+        _channels = [.. addresses.Select(a => GrpcChannel.ForAddress(a.ToHttpUri(), new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            HttpHandler = new SocketsHttpHandler { ConnectTimeout = deadline, EnableMultipleHttp2Connections = true },
+        }))];
+    }
+
+    public string Description => string.Join(",", _addresses);
+
+    /// <summary>The instances of <paramref name="service"/>, from the first registry that answers.</summary>
+    public async Task<IReadOnlyList<ServerInfo>> ListAsync(string service, CancellationToken cancellationToken)
+    {
+        RpcException? last = null;
+        var start = Volatile.Read(ref _preferred);
+        for (var i = 0; i < _channels.Length; i++)
+        {
+            var index = (start + i) % _channels.Length;
+            var client = new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]);
+            try
+            {
+                var reply = await client.ListInstancesAsync(
+                    new ListInstancesRequest { Service = service },
+                    deadline: DateTime.UtcNow + _deadline,
+                    cancellationToken: cancellationToken);
+                Volatile.Write(ref _preferred, index);
+                return ToServers(reply.Instances);
+            }
+            catch (RpcException ex) when (IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                last = ex;
+                Log.RegistryUnreachable(_logger, _addresses[index].ToString(), ex.StatusCode, ex.Status.Detail);
+            }
+        }
+
+        throw new RpcException(new Status(
+            StatusCode.Unavailable,
+            $"Cannot reach the registry at {Description} ({Describe(last)}). " +
+            "Start it with 'roundabout registry', or pass --registry host:port."));
+    }
+
+    /// <summary>Opens the registry's watch stream on the preferred registry.</summary>
+    public AsyncServerStreamingCall<WatchEvent> OpenWatch(string service, out string registry, CancellationToken cancellationToken)
+    {
+        var index = Volatile.Read(ref _preferred);
+        registry = _addresses[index].ToString();
+        var client = new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]);
+        return client.Watch(new WatchRequest { Service = service }, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>After a broken watch stream, the next watch goes to the next registry.</summary>
+    public void MoveToNext() => Volatile.Write(ref _preferred, (Volatile.Read(ref _preferred) + 1) % _channels.Length);
+
+    public IReadOnlyList<ServerInfo> ToServers(IEnumerable<Instance> instances)
+    {
+        var servers = new List<ServerInfo>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var instance in instances)
+        {
+            if (ToServer(instance) is { } server && seen.Add(server.Address))
+            {
+                servers.Add(server);
+            }
+        }
+
+        return servers;
+    }
+
+    public ServerInfo? ToServer(Instance instance)
+    {
+        if (!EndpointAddress.TryParse(instance.Address, out var address, out var error))
+        {
+            Log.InvalidInstance(_logger, instance.Address, error);
+            return null;
+        }
+
+        return new ServerInfo(
+            address.ToString(),
+            new Dictionary<string, string>(instance.Metadata),
+            instance.RegisteredAt?.ToDateTimeOffset(),
+            instance.LastRenewedAt?.ToDateTimeOffset(),
+            instance.Suspect);
+    }
+
+    private static string Describe(RpcException? error) =>
+        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
+
+    internal static bool IsUnreachable(RpcException ex) =>
+        ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown;
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Roundabout.Client.Balancing;
+using Roundabout.Client.Discovery;
+using Roundabout.Contracts.Calculator.V1;
+
+namespace Roundabout.Client;
+
+/// <summary>
+/// A client session: the server list from the registry, cached, and one gRPC channel that
+/// balances calls over it (round-robin or power of two choices), fails over to another server
+/// within a deadline, and skips servers that keep failing. The menu, the script commands and the
+/// load tool all use it. Thread-safe; create one per session and dispose it at the end.
+/// </summary>
+public sealed partial class RoundaboutClient : IAsyncDisposable
+{
+    private readonly RoundaboutClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly RegistryEndpoints _registry;
+    private readonly ServerDirectory _directory;
+    private readonly ServerHealth _health;
+    private readonly ServiceProvider _balancerServices;
+    private readonly GrpcChannel _channel;
+    private readonly Calculator.CalculatorClient _calculator;
+    private int _watching;
+
+    private RoundaboutClient(RoundaboutClientOptions options, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _logger = loggerFactory.CreateLogger<RoundaboutClient>();
+        _registry = new RegistryEndpoints(options.Registries, options.Deadline, loggerFactory.CreateLogger<RegistryEndpoints>());
+        _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
+        _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>());
+
+        var services = new ServiceCollection();
+        services.AddSingleton<ResolverFactory>(new RegistryResolverFactory(_directory));
+        services.AddSingleton<LoadBalancerFactory>(new RoundaboutBalancerFactory(options.Policy, _health, options.Random));
+        _balancerServices = services.BuildServiceProvider();
+
+        // One channel for the whole session: it owns the connections to every server.
+        _channel = GrpcChannel.ForAddress($"{RegistryResolverFactory.Scheme}:///{options.Service}", new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            ServiceProvider = _balancerServices,
+            LoggerFactory = loggerFactory,
+            ServiceConfig = CreateServiceConfig(options.Policy),
+            MaxRetryAttempts = 5,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(5),
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = options.AttemptTimeout,
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            },
+        });
+        _calculator = new Calculator.CalculatorClient(_channel);
+    }
+
+    /// <summary>Creates a session without network I/O; the server list is fetched on <see cref="StartAsync"/> or the first call.</summary>
+    public static RoundaboutClient Create(RoundaboutClientOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new RoundaboutClient(options, loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    public BalancingPolicy Policy => _options.Policy;
+
+    /// <summary>The cached server list the calls are balanced over.</summary>
+    public IReadOnlyList<ServerInfo> CachedServers => _directory.Current;
+
+    /// <summary>How many times this session fetched the list from the registry.</summary>
+    public int RegistryFetches => _directory.FetchCount;
+
+    /// <summary>
+    /// Starts the session: fetches the server list once (or starts following the registry with
+    /// watching on). Throws <see cref="RpcException"/> (Unavailable) when no registry answers.
+    /// </summary>
+    public async Task<IReadOnlyList<ServerInfo>> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var servers = await _directory.EnsureFetchedAsync(cancellationToken);
+        if (_options.Watch && Interlocked.Exchange(ref _watching, 1) == 0)
+        {
+            _directory.StartWatching();
+        }
+
+        return servers;
+    }
+
+    /// <summary>Fetches the server list again from the registry and balances over the new list.</summary>
+    public Task<IReadOnlyList<ServerInfo>> RefreshAsync(CancellationToken cancellationToken = default) =>
+        _directory.RefreshAsync(cancellationToken);
+
+    /// <summary>The servers the registry lists now, fetched fresh; the cache is left as it is.</summary>
+    public Task<IReadOnlyList<ServerInfo>> ListServersAsync(CancellationToken cancellationToken = default) =>
+        _registry.ListAsync(_options.Service, cancellationToken);
+
+    /// <summary>Follows the registry's watch stream until cancelled, calling <paramref name="onChange"/> with each new list.</summary>
+    public Task WatchServersAsync(Action<IReadOnlyList<ServerInfo>, string> onChange, CancellationToken cancellationToken) =>
+        RegistryWatcher.RunAsync(_registry, _options.Service, onChange, _time, _logger, cancellationToken);
+
+    /// <summary>The channel's connectivity: Ready when at least one cached server is connected.</summary>
+    public ConnectivityState State => _channel.State;
+
+    internal ServerHealth Health => _health;
+
+    private static ServiceConfig CreateServiceConfig(BalancingPolicy policy) => new()
+    {
+        LoadBalancingConfigs = { new LoadBalancingConfig(RoundaboutBalancerFactory.NameOf(policy)) },
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                // A call refused by a dead or draining server is retried by the channel at once
+                // and is re-picked, so it lands on another server. Safe for every method: Sum is
+                // stateless, Multiply carries a request id the servers deduplicate.
+                RetryPolicy = new RetryPolicy
+                {
+                    MaxAttempts = 4,
+                    InitialBackoff = TimeSpan.FromMilliseconds(20),
+                    MaxBackoff = TimeSpan.FromMilliseconds(200),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
+                },
+            },
+        },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _directory.Dispose();
+        _channel.Dispose();
+        _registry.Dispose();
+        await _balancerServices.DisposeAsync();
+    }
+}

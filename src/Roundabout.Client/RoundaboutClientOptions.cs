@@ -1,0 +1,73 @@
+using Roundabout.Contracts;
+
+namespace Roundabout.Client;
+
+/// <summary>Settings of a client session. Defaults suit the exercise's local setup.</summary>
+public sealed class RoundaboutClientOptions
+{
+    /// <summary>The registries to ask, in order of preference; the client fails over between them.</summary>
+    public IReadOnlyList<EndpointAddress> Registries { get; set; } = [EndpointAddress.Parse(DefaultPorts.RegistryAddress)];
+
+    /// <summary>The service whose instances the client balances over.</summary>
+    public string Service { get; set; } = ServiceNames.Calculator;
+
+    public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
+
+    /// <summary>Follow the registry's watch stream instead of keeping the list fetched at start.</summary>
+    public bool Watch { get; set; }
+
+    /// <summary>The time one logical call may take, every retry included. Default: 5 s.</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The time one attempt on one server may take before the call moves on to another. Default: 2 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Attempts on ready servers per logical call (the retry budget). Default: 4.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>The shortest time between two fetches caused by every cached server failing. Default: 2 s.</summary>
+    public TimeSpan RefreshRateLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    public OutlierOptions Outliers { get; set; } = new();
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Source of randomness for the balancers (the start of round-robin, the two choices).</summary>
+    public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (Registries is null || Registries.Count == 0)
+        {
+            throw new ArgumentException("at least one registry address is required", nameof(Registries));
+        }
+
+        if (string.IsNullOrWhiteSpace(Service))
+        {
+            throw new ArgumentException("the service name is empty", nameof(Service));
+        }
+
+        if (Deadline <= TimeSpan.Zero || Deadline > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Deadline), Deadline, "the deadline must be more than 0 and at most 1 hour");
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "the attempt timeout must be more than 0");
+        }
+
+        if (MaxAttempts is < 1 or > 10)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "must be from 1 to 10");
+        }
+
+        if (RefreshRateLimit < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefreshRateLimit), RefreshRateLimit, "must not be negative");
+        }
+
+        Outliers.Validate();
+    }
+}

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Roundabout.Client.Bench;
+using Roundabout.Client.Tests.Fakes;
+
+namespace Roundabout.Client.Tests;
+
+public sealed class FailoverTests
+{
+    [Fact]
+    public async Task Bench_OneOfThreeServersKilledMidRun_NoCallFailsAndTheDeadServerGetsNoMoreTraffic()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 3);
+        var client = cluster.CreateClient();
+        await BalancingTests.WarmUpAsync(client, 3);
+        var victim = cluster.Servers[1];
+        var completed = 0L;
+        var options = new BenchOptions { Concurrency = 16, Requests = 3000, ProgressInterval = TimeSpan.FromMilliseconds(20) };
+
+        var bench = BenchRunner.RunAsync(client, options, p => Interlocked.Exchange(ref completed, p.Completed));
+        await Eventually.UntilAsync(() => Interlocked.Read(ref completed) >= 600 || bench.IsCompleted, "the bench is under way");
+        await victim.KillAsync();
+        var servedWhenKilled = victim.Calculator.Served;
+        var report = await bench.DefaultTimeout();
+
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(3000, report.Requests);
+        Assert.Equal(3000, report.Servers.Values.Sum());
+        // A call the victim computed but could not answer before dying was answered by another server.
+        Assert.True(report.Servers.GetValueOrDefault(victim.Address) <= servedWhenKilled);
+        Assert.True(report.Servers.GetValueOrDefault(victim.Address) < 3000 / 3, "the dead server kept getting its share");
+    }
+
+    [Fact]
+    public async Task AllServersDown_CallFailsWithAClearErrorWithinTheDeadline()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 2);
+        var client = cluster.CreateClient(o =>
+        {
+            o.Deadline = TimeSpan.FromSeconds(2);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        await client.SumAsync("2", "3").DefaultTimeout();
+        foreach (var server in cluster.Servers)
+        {
+            await server.KillAsync();
+        }
+
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.SumAsync("2", "3").DefaultTimeout());
+        watch.Stop();
+
+        Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.DeadlineExceeded });
+        Assert.Contains("No server answered Sum", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("roundabout servers", error.Status.Detail, StringComparison.Ordinal);
+        // Bounded by the deadline (with generous slack for a loaded machine), never a hang.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task AllCachedServersDown_NewServersInTheRegistry_AreFoundByTheRefresh()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 2);
+        var client = cluster.CreateClient(o =>
+        {
+            o.RefreshRateLimit = TimeSpan.FromMilliseconds(100);
+            o.Deadline = TimeSpan.FromSeconds(10);
+        });
+        await client.SumAsync("2", "3").DefaultTimeout();
+        foreach (var server in cluster.Servers.ToArray())
+        {
+            await server.KillAsync();
+            cluster.Registry.Remove(server.Address);
+        }
+
+        var newcomer = await cluster.StartServerAsync();
+        var result = await client.SumAsync("2", "3").DefaultTimeout();
+
+        Assert.Equal("5", result.Result);
+        Assert.Equal(newcomer.Address, result.Server);
+        Assert.Equal(2, cluster.Registry.ListCalls);
+        Assert.Equal([newcomer.Address], client.CachedServers.Select(s => s.Address));
+    }
+
+    [Fact]
+    public async Task EmptyRegistry_CallFailsAtOnceWithAMessageThatSaysWhatToDo()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 0);
+        var client = cluster.CreateClient(o => o.RefreshRateLimit = TimeSpan.FromMinutes(1));
+
+        Assert.Empty(await client.StartAsync().DefaultTimeout());
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.SumAsync("2", "3").DefaultTimeout());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("lists no 'calculator' servers", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("roundabout server --port 9001", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptyRegistryThenAServerAppears_ExplicitRefreshMakesItUsable()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 0);
+        var client = cluster.CreateClient(o => o.RefreshRateLimit = TimeSpan.FromMinutes(1));
+        await client.StartAsync().DefaultTimeout();
+
+        var server = await cluster.StartServerAsync();
+        var servers = await client.RefreshAsync().DefaultTimeout();
+        var result = await client.SumAsync("40", "2").DefaultTimeout();
+
+        Assert.Equal([server.Address], servers.Select(s => s.Address));
+        Assert.Equal(new CalculationResult("42", server.Address), result);
+    }
+
+    [Fact]
+    public async Task Multiply_RefusedByAServer_IsRetriedWithTheSameRequestIdAndAppliedOnce()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var client = cluster.CreateClient();
+        var server = cluster.Servers[0].Calculator;
+        server.FailNextMultiplies(2);
+
+        var result = await client.MultiplyAsync("7", "retried").DefaultTimeout();
+
+        Assert.Equal("7", result.Result);
+        var ids = server.MultiplyRequestIds.ToArray();
+        Assert.Equal(3, ids.Length);
+        Assert.All(ids, id => Assert.Equal(result.RequestId, id));
+        Assert.Equal(7, (int)cluster.Accumulators.Get("retried"));
+    }
+
+    [Fact]
+    public async Task Multiply_OnAHungServer_MovesToAnotherServerWithTheSameRequestId()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 2);
+        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+        await BalancingTests.WarmUpAsync(client, 2);
+        var hung = cluster.Servers[0].Calculator;
+        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Round-robin alternates, so one of two calls starts on the hung server.
+        var first = await client.MultiplyAsync("3", "hung").DefaultTimeout();
+        var second = await client.MultiplyAsync("5", "hung").DefaultTimeout();
+        hung.Hang.SetResult();
+
+        Assert.Equal(cluster.Servers[1].Address, first.Server);
+        Assert.Equal(cluster.Servers[1].Address, second.Server);
+        Assert.Equal(15, (int)cluster.Accumulators.Get("hung"));
+        var other = cluster.Servers[1].Calculator.MultiplyRequestIds.ToArray();
+        var onHung = hung.MultiplyRequestIds.ToArray();
+        Assert.Single(onHung);
+        Assert.Contains(onHung[0], other);
+    }
+
+    [Fact]
+    public async Task Registries_FirstOneDown_TheClientFailsOverToTheNext()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var client = cluster.CreateClient(o => o.Registries =
+        [
+            Contracts.EndpointAddress.Parse("127.0.0.1:1"),
+            Contracts.EndpointAddress.Parse(cluster.RegistryAddress),
+        ]);
+
+        var servers = await client.StartAsync().DefaultTimeout();
+
+        Assert.Equal([cluster.Servers[0].Address], servers.Select(s => s.Address));
+    }
+
+    [Fact]
+    public async Task NoRegistryAnswers_StartFailsWithAClearMessage()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 0);
+        var client = cluster.CreateClient(o => o.Registries = [Contracts.EndpointAddress.Parse("127.0.0.1:1")]);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.StartAsync().DefaultTimeout());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("Cannot reach the registry at 127.0.0.1:1", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_ServerJoinsLater_TheClientBalancesOverItWithoutFetchingAgain()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var client = cluster.CreateClient(o => o.Watch = true);
+        await client.StartAsync().DefaultTimeout();
+        await Eventually.UntilAsync(() => cluster.Registry.Watchers == 1, "the client watches the registry");
+
+        var newcomer = await cluster.StartServerAsync();
+        await Eventually.UntilAsync(
+            async () => (await client.SumAsync("1", "2")).Server == newcomer.Address,
+            "a call lands on the new server");
+
+        Assert.Equal(1, cluster.Registry.ListCalls);
+    }
+
+    [Fact]
+    public async Task BadNumbers_AreRefusedBeforeAnythingIsSent()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var client = cluster.CreateClient();
+
+        var letters = await Assert.ThrowsAsync<RpcException>(() => client.SumAsync("abc", "1").DefaultTimeout());
+        var huge = await Assert.ThrowsAsync<RpcException>(() => client.MultiplyAsync(new string('9', 2000)).DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, letters.StatusCode);
+        Assert.StartsWith("A:", letters.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.OutOfRange, huge.StatusCode);
+        Assert.Equal(0, cluster.Servers[0].Calculator.Served);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Numerics;
+using Grpc.Core;
+using Roundabout.Contracts.Calculator.V1;
+
+namespace Roundabout.Client.Tests.Fakes;
+
+/// <summary>
+/// A small in-test calculation server. Accumulators live in a <see cref="SharedAccumulators"/>
+/// shared by every fake of a cluster (the database's role), deduplicated by request id.
+/// </summary>
+internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculator.CalculatorBase
+{
+    private int _served;
+    private int _failMultiplies;
+
+    public string Address { get; set; } = string.Empty;
+
+    /// <summary>How long each call takes; zero by default.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>When set, calls wait until it completes (a hung server).</summary>
+    public TaskCompletionSource? Hang { get; set; }
+
+    public int Served => Volatile.Read(ref _served);
+
+    public ConcurrentQueue<string> MultiplyRequestIds { get; } = new();
+
+    /// <summary>The next n Multiply calls fail with Unavailable before applying anything.</summary>
+    public void FailNextMultiplies(int count) => Volatile.Write(ref _failMultiplies, count);
+
+    public override async Task<SumReply> Sum(SumRequest request, ServerCallContext context)
+    {
+        await PauseAsync(context);
+        Interlocked.Increment(ref _served);
+        var sum = BigInteger.Parse(request.A, CultureInfo.InvariantCulture) + BigInteger.Parse(request.B, CultureInfo.InvariantCulture);
+        return new SumReply { Result = sum.ToString(CultureInfo.InvariantCulture), Server = Address };
+    }
+
+    public override async Task<MultiplyReply> Multiply(MultiplyRequest request, ServerCallContext context)
+    {
+        MultiplyRequestIds.Enqueue(request.RequestId);
+        if (Interlocked.Decrement(ref _failMultiplies) >= 0)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "injected failure"));
+        }
+
+        await PauseAsync(context);
+        Interlocked.Increment(ref _served);
+        var name = string.IsNullOrEmpty(request.Name) ? "global" : request.Name;
+        var (value, replayed) = accumulators.Multiply(name, BigInteger.Parse(request.Factor, CultureInfo.InvariantCulture), request.RequestId);
+        return new MultiplyReply { Result = value.ToString(CultureInfo.InvariantCulture), Server = Address, Name = name, Replayed = replayed };
+    }
+
+    public override Task<AccumulatorReply> GetAccumulator(GetAccumulatorRequest request, ServerCallContext context)
+    {
+        var name = string.IsNullOrEmpty(request.Name) ? "global" : request.Name;
+        return Task.FromResult(new AccumulatorReply { Name = name, Value = accumulators.Get(name).ToString(CultureInfo.InvariantCulture), Server = Address });
+    }
+
+    public override Task<AccumulatorReply> ResetAccumulator(ResetAccumulatorRequest request, ServerCallContext context)
+    {
+        var name = string.IsNullOrEmpty(request.Name) ? "global" : request.Name;
+        accumulators.Reset(name);
+        return Task.FromResult(new AccumulatorReply { Name = name, Value = "1", Server = Address });
+    }
+
+    private async Task PauseAsync(ServerCallContext context)
+    {
+        if (Hang is { } hang)
+        {
+            await hang.Task.WaitAsync(context.CancellationToken);
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, context.CancellationToken);
+        }
+    }
+}
+
+/// <summary>The accumulators every fake server of a cluster shares, with request-id deduplication.</summary>
+internal sealed class SharedAccumulators
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, BigInteger> _values = [];
+    private readonly Dictionary<string, BigInteger> _applied = [];
+
+    public (BigInteger Value, bool Replayed) Multiply(string name, BigInteger factor, string requestId)
+    {
+        lock (_gate)
+        {
+            if (requestId.Length > 0 && _applied.TryGetValue(requestId, out var first))
+            {
+                return (first, true);
+            }
+
+            var value = Get(name) * factor;
+            _values[name] = value;
+            if (requestId.Length > 0)
+            {
+                _applied[requestId] = value;
+            }
+
+            return (value, false);
+        }
+    }
+
+    public BigInteger Get(string name)
+    {
+        lock (_gate)
+        {
+            return _values.TryGetValue(name, out var value) ? value : BigInteger.One;
+        }
+    }
+
+    public void Reset(string name)
+    {
+        lock (_gate)
+        {
+            _values[name] = BigInteger.One;
+        }
+    }
+}
