@@ -48,6 +48,11 @@ public sealed class EtcdRegistryProcessTests
             TimeSpan.FromSeconds(60));
         Assert.Equal(expected, await ListAsync(survivor));
 
+        // What a user types: `roundabout servers` through the surviving registry.
+        await using var servers = CliProcess.Start("servers", "--registry", $"localhost:{secondPort}", "--json");
+        Assert.Equal(0, await servers.WaitForExitAsync());
+        Assert.All(expected, address => Assert.Contains($"\"address\":\"{address}\"", servers.Output, StringComparison.Ordinal));
+
         // And the walkthrough still works on them: a multiply on each, kept in Redis.
         foreach (var port in ports)
         {
@@ -85,6 +90,29 @@ public sealed class EtcdRegistryProcessTests
         await Eventually.UntilAsync(
             () => new[] { first, second }.Count(r => r.Output.Contains($"Server evicted (missed heartbeats): localhost:{serverPort}", StringComparison.Ordinal)) == 1,
             "one registry logs the eviction");
+    }
+
+    [Theory]
+    [InlineData("registry", "--backend", "zookeeper://localhost:2181")]
+    [InlineData("registry", "--backend", "etcd://")]
+    [InlineData("server", "--store", "memcached://localhost:11211")]
+    [InlineData("server", "--store", "redis://localhost")]
+    public async Task InvalidBackendOrStore_ExitsWithAMessageAndNoStackTrace(string command, string option, string value)
+    {
+        await using var process = CliProcess.Start(command, "--port", "0", option, value);
+
+        Assert.NotEqual(0, await process.WaitForExitAsync());
+        Assert.Contains(option, process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_StoreAndDatabaseBoth_IsRefused()
+    {
+        await using var process = CliProcess.Start("server", "--port", "0", "--store", "redis://localhost:6379", "--database", "localhost:8001");
+
+        Assert.NotEqual(0, await process.WaitForExitAsync());
+        Assert.Contains("either --store or --database", process.Output, StringComparison.Ordinal);
     }
 
     private static CliProcess StartRegistry(EtcdServer etcd) =>
