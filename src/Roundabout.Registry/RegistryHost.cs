@@ -16,7 +16,8 @@ public static class RegistryHost
     /// with the port it really bound.
     /// </summary>
     /// <exception cref="OptionsValidationException">The options are invalid; the message lists why.</exception>
-    public static WebApplication Build(RegistryHostOptions options)
+    /// <param name="configureServices">Runs after the defaults are registered; another membership backend registered here replaces the in-memory one.</param>
+    public static WebApplication Build(RegistryHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -49,6 +50,7 @@ public static class RegistryHost
         builder.Services.AddSingleton(new RegistryToken(options.Token));
         builder.Services.AddSingleton<WriteAuthorizer>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapGrpcService<RegistryService>();

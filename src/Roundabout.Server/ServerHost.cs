@@ -28,9 +28,7 @@ public static class ServerHost
             CallDeadline = options.CallDeadline,
         });
         services.AddSingleton<RegistrationAgent>();
-        services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannel.ForAddress(options.Database.ToHttpUri()));
-        services.AddSingleton(sp => new Database.DatabaseClient(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database))));
-        services.AddSingleton<IAccumulatorStore, DatabaseAccumulatorStore>();
+        AddStore(services, options.EffectiveStore);
         configureServices?.Invoke(services);
         services.AddHostedService<ServerLifecycle>();
 
@@ -38,5 +36,19 @@ public static class ServerHost
         app.MapGrpcService<CalculatorService>();
         app.MapGrpcDefaults();
         return app;
+    }
+
+    private static void AddStore(IServiceCollection services, StoreAddress store)
+    {
+        if (store.Kind == StoreKind.Redis)
+        {
+            services.AddSingleton(sp => new RedisConnection(store.Endpoints, sp.GetRequiredService<ServerHostOptions>().CallDeadline, sp.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddSingleton<IAccumulatorStore, RedisAccumulatorStore>();
+            return;
+        }
+
+        services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannel.ForAddress(store.Endpoints[0].ToHttpUri()));
+        services.AddSingleton(sp => new Database.DatabaseClient(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database))));
+        services.AddSingleton<IAccumulatorStore, DatabaseAccumulatorStore>();
     }
 }

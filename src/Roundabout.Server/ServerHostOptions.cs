@@ -18,8 +18,14 @@ public sealed class ServerHostOptions
     /// <summary>The registries to register with, tried in order.</summary>
     public IReadOnlyList<EndpointAddress> Registry { get; init; } = [EndpointAddress.Parse(DefaultPorts.RegistryAddress)];
 
-    /// <summary>The embedded database that holds the accumulators.</summary>
+    /// <summary>The embedded database that holds the accumulators, unless <see cref="Store"/> names another engine.</summary>
     public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
+
+    /// <summary>Where the accumulators live; null means the embedded database at <see cref="Database"/>.</summary>
+    public StoreAddress? Store { get; init; }
+
+    /// <summary>The store in effect: <see cref="Store"/>, or the embedded database at <see cref="Database"/>.</summary>
+    public StoreAddress EffectiveStore => Store ?? StoreAddress.Embedded(Database);
 
     /// <summary>The service name to register as.</summary>
     public string Service { get; init; } = ServiceNames.Calculator;
@@ -51,6 +57,11 @@ public sealed class ServerHostOptions
         if (Registry.Count == 0)
         {
             throw new ArgumentException("At least one registry address is required.", nameof(Registry));
+        }
+
+        if (Store is { Endpoints.Count: 0 } || Store is { Kind: StoreKind.Embedded, Endpoints.Count: > 1 })
+        {
+            throw new ArgumentException($"The store '{Store}' needs one address for the embedded database, or at least one for Redis.", nameof(Store));
         }
 
         if (DedupeWindow <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero)

@@ -75,7 +75,7 @@ internal sealed class ServerLifecycle(
             }
             catch (Exception ex) when (ex is RpcException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                Log.DatabaseUnreachable(logger, options.Database.ToString(), ex is RpcException rpc ? rpc.Status.Detail : ex.Message, delay);
+                Log.DatabaseUnreachable(logger, options.EffectiveStore.ToString(), ex is RpcException rpc ? rpc.Status.Detail : ex.Message, delay);
                 await Task.Delay(delay, timeProvider, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }

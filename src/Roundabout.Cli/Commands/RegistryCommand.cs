@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using Roundabout.Contracts;
 using Roundabout.Registry;
+using Roundabout.Registry.Etcd;
 
 namespace Roundabout.Cli.Commands;
 
@@ -32,24 +33,34 @@ internal static class RegistryCommand
                 $"reading the list stays open. Default: the {TokenEnvironmentVariable} environment variable, or none.",
         };
 
+        var backend = new Option<string>("--backend")
+        {
+            Description = "Where membership is kept: memory (this process alone, the default) or etcd://host:2379[,host:2379...] " +
+                "(an etcd cluster; several registries on one etcd serve the same list, so any of them can die).",
+            DefaultValueFactory = _ => "memory",
+            Validators = { r => ValidateBackend(r) },
+        };
+
         var command = new Command("registry",
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
         {
-            port, listen, ttl, renewInterval, token,
+            port, listen, ttl, renewInterval, token, backend,
         };
-        command.SetAction((parse, _) => RunAsync(new RegistryHostOptions
-        {
-            Port = parse.GetValue(port),
-            Listen = IPAddress.Parse(parse.GetValue(listen)!),
-            Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
-            RenewInterval = parse.GetValue(renewInterval),
-            Token = parse.GetValue(token) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
-        }));
+        command.SetAction((parse, _) => RunAsync(
+            new RegistryHostOptions
+            {
+                Port = parse.GetValue(port),
+                Listen = IPAddress.Parse(parse.GetValue(listen)!),
+                Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
+                RenewInterval = parse.GetValue(renewInterval),
+                Token = parse.GetValue(token) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+            },
+            parse.GetValue(backend)!));
         return command;
     }
 
-    private static Task<int> RunAsync(RegistryHostOptions options)
+    private static Task<int> RunAsync(RegistryHostOptions options, string backend)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -57,7 +68,39 @@ internal static class RegistryCommand
             return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", errors) + "."));
         }
 
-        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options));
+        if (IsMemory(backend))
+        {
+            return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options));
+        }
+
+        var etcd = new EtcdMembershipOptions { Endpoints = EtcdMembership.ParseEndpoints(backend), Ttl = options.Ttl };
+        var etcdErrors = etcd.Validate();
+        if (etcdErrors.Count > 0)
+        {
+            return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", etcdErrors) + "."));
+        }
+
+        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)));
+    }
+
+    private static bool IsMemory(string backend) => backend.Trim().Equals("memory", StringComparison.OrdinalIgnoreCase);
+
+    private static void ValidateBackend(OptionResult result)
+    {
+        var text = result.GetValueOrDefault<string>() ?? string.Empty;
+        if (IsMemory(text))
+        {
+            return;
+        }
+
+        try
+        {
+            EtcdMembership.ParseEndpoints(text);
+        }
+        catch (FormatException ex)
+        {
+            result.AddError($"--backend takes memory or etcd://host:2379[,host:2379...]: {ex.Message}");
+        }
     }
 
     private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

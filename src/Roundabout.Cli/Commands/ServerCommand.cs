@@ -13,6 +13,25 @@ internal static class ServerCommand
         var listen = CommonOptions.Listen();
         var registry = CommonOptions.Registry();
         var database = CommonOptions.Database();
+        var store = new Option<string?>("--store")
+        {
+            Description = "Where the accumulators live: roundabout://host:port (the embedded database, the default; the same as --database) " +
+                "or redis://host:port[,host:port...] (Redis, or a server that speaks its protocol).",
+            Validators =
+            {
+                r =>
+                {
+                    try
+                    {
+                        StoreAddress.Parse(r.GetValueOrDefault<string?>());
+                    }
+                    catch (FormatException ex)
+                    {
+                        r.AddError($"--store: {ex.Message}");
+                    }
+                },
+            },
+        };
         var advertise = new Option<string>("--advertise-host")
         {
             Description = "The host name to register, so clients dial host:port. Default: localhost.",
@@ -23,8 +42,15 @@ internal static class ServerCommand
 
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, advertise, token, metadata,
+            port, listen, registry, database, store, advertise, token, metadata,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(store) is { Implicit: false } && r.GetResult(database) is { Implicit: false })
+            {
+                r.AddError("Give either --store or --database, not both: --store roundabout://host:port is the same as --database host:port.");
+            }
+        });
         command.SetAction((result, _) =>
         {
             var options = new ServerHostOptions
@@ -33,6 +59,7 @@ internal static class ServerCommand
                 Listen = IPAddress.Parse(result.GetValue(listen)!),
                 Registry = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
+                Store = result.GetValue(store) is { } storeText ? StoreAddress.Parse(storeText) : null,
                 AdvertiseHost = result.GetValue(advertise)!,
                 Token = result.GetValue(token),
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),

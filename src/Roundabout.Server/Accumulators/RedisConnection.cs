@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Roundabout.Contracts;
+using StackExchange.Redis;
+
+namespace Roundabout.Server.Accumulators;
+
+/// <summary>
+/// One multiplexed connection to Redis, opened on first use and kept for the process's life.
+/// It does not abort when Redis is down at start: it keeps reconnecting in the background, and
+/// calls made meanwhile fail within the call deadline with <see cref="RedisStoreUnavailableException"/>.
+/// </summary>
+internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, TimeSpan callDeadline, ILogger<RedisConnection> logger)
+    : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private ConnectionMultiplexer? _multiplexer;
+
+    public string Description { get; } = "redis://" + string.Join(',', endpoints);
+
+    public async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _multiplexer) is { } ready)
+        {
+            return ready.GetDatabase();
+        }
+
+        await _connectGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_multiplexer is null)
+            {
+                var multiplexer = await ConnectionMultiplexer.ConnectAsync(Configuration()).WaitAsync(cancellationToken);
+                multiplexer.ConnectionFailed += (_, e) => Log.RedisConnectionFailed(logger, e.EndPoint?.ToString() ?? Description, e.FailureType.ToString());
+                multiplexer.ConnectionRestored += (_, e) => Log.RedisConnectionRestored(logger, e.EndPoint?.ToString() ?? Description);
+                Volatile.Write(ref _multiplexer, multiplexer);
+            }
+
+            return _multiplexer.GetDatabase();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new RedisStoreUnavailableException(Description, ex);
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private ConfigurationOptions Configuration()
+    {
+        var deadline = (int)Math.Clamp(callDeadline.TotalMilliseconds, 1, int.MaxValue);
+        var configuration = new ConfigurationOptions
+        {
+            // Start even when Redis is down, and reconnect on our own: a server must not die with its store.
+            AbortOnConnectFail = false,
+            ConnectTimeout = deadline,
+            AsyncTimeout = deadline,
+            SyncTimeout = deadline,
+            ClientName = "roundabout-server",
+        };
+        foreach (var endpoint in endpoints)
+        {
+            configuration.EndPoints.Add(endpoint.Host, endpoint.Port);
+        }
+
+        return configuration;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _multiplexer, null) is { } multiplexer)
+        {
+            await multiplexer.CloseAsync(allowCommandsToComplete: true);
+            await multiplexer.DisposeAsync();
+        }
+
+        _connectGate.Dispose();
+    }
+}

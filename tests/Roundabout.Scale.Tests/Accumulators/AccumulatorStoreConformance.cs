@@ -1,0 +1,153 @@
+using System.Numerics;
+using Roundabout.Contracts;
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>
+/// The contract of <see cref="IAccumulatorStore"/>, run against every implementation. Each call to
+/// <see cref="CreateStoreAsync"/> gives an independent instance, as two server replicas would hold.
+/// </summary>
+public abstract class AccumulatorStoreConformance
+{
+    /// <summary>A new store instance with its own connection to the shared engine.</summary>
+    protected abstract Task<IAccumulatorStore> CreateStoreAsync();
+
+    protected static string UniqueName() => "t-" + Guid.NewGuid().ToString("N")[..20];
+
+    private static CancellationToken Timeout => new CancellationTokenSource(TaskTimeouts.Default).Token;
+
+    [Fact]
+    public async Task Get_AbsentAccumulator_IsOne()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Equal(BigInteger.One, await store.GetAsync(UniqueName(), Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_ConcurrentTasksThroughTwoStores_EveryProductAppliedExactlyOnce()
+    {
+        var stores = new[] { await CreateStoreAsync(), await CreateStoreAsync() };
+        var name = UniqueName();
+        const int tasks = 8;
+        const int perTask = 60;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(async () =>
+        {
+            var seen = new List<BigInteger>();
+            for (var i = 0; i < perTask; i++)
+            {
+                var outcome = await stores[(t + i) % 2].MultiplyAsync(name, 3, $"r-{t}-{i}", Timeout);
+                Assert.False(outcome.Replayed);
+                seen.Add(outcome.Result);
+            }
+
+            return seen;
+        }))).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(BigInteger.Pow(3, tasks * perTask), await stores[0].GetAsync(name, Timeout).DefaultTimeout());
+        // Linearizable: every acknowledged result is a distinct power, 3^1 .. 3^n, each once.
+        var expected = Enumerable.Range(1, tasks * perTask).Select(k => BigInteger.Pow(3, k)).ToHashSet();
+        Assert.True(expected.SetEquals(results.SelectMany(r => r)), "every intermediate product appears exactly once");
+    }
+
+    [Fact]
+    public async Task Multiply_SameRequestIdTwiceOnAnotherStore_AppliedOnceAndFirstResultReturned()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        var name = UniqueName();
+
+        var applied = await first.MultiplyAsync(name, 7, "req-1", Timeout).DefaultTimeout();
+        await first.MultiplyAsync(name, 2, "req-2", Timeout).DefaultTimeout();
+        var replayed = await second.MultiplyAsync(name, 7, "req-1", Timeout).DefaultTimeout();
+
+        Assert.Equal(new MultiplyOutcome(7, Replayed: false), applied);
+        Assert.Equal(new MultiplyOutcome(7, Replayed: true), replayed);
+        Assert.Equal(new BigInteger(14), await second.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_SameRequestIdRacedFromTwoStores_AppliedOnce()
+    {
+        var stores = new[] { await CreateStoreAsync(), await CreateStoreAsync() };
+        var name = UniqueName();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16)
+            .Select(i => Task.Run(() => stores[i % 2].MultiplyAsync(name, 5, "the-one", Timeout)))).DefaultTimeout();
+
+        Assert.Single(outcomes, o => !o.Replayed);
+        Assert.All(outcomes, o => Assert.Equal(new BigInteger(5), o.Result));
+        Assert.Equal(new BigInteger(5), await stores[0].GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_WithoutRequestId_AppliedEveryTime()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+
+        await store.MultiplyAsync(name, 2, null, Timeout).DefaultTimeout();
+        var second = await store.MultiplyAsync(name, 2, string.Empty, Timeout).DefaultTimeout();
+
+        Assert.Equal(new MultiplyOutcome(4, Replayed: false), second);
+    }
+
+    [Fact]
+    public async Task Multiply_PastTheCap_RefusedAndUnchanged()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var big = BigInteger.Pow(2, ExactInteger.MaxBits - 10);
+        await store.MultiplyAsync(name, big, "fill", Timeout).DefaultTimeout();
+
+        await Assert.ThrowsAsync<AccumulatorOverflowException>(() => store.MultiplyAsync(name, 1 << 10, "over", Timeout)).DefaultTimeout();
+
+        Assert.Equal(big, await store.GetAsync(name, Timeout).DefaultTimeout());
+        // The refused request left no dedupe record: the same id with a factor that fits applies.
+        Assert.Equal(new MultiplyOutcome(big * 2, Replayed: false), await store.MultiplyAsync(name, 2, "over", Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_NegativeAndZeroFactors_AreExact()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+
+        await store.MultiplyAsync(name, -12, null, Timeout).DefaultTimeout();
+        Assert.Equal(new BigInteger(-12), await store.GetAsync(name, Timeout).DefaultTimeout());
+        await store.MultiplyAsync(name, 0, null, Timeout).DefaultTimeout();
+        Assert.Equal(BigInteger.Zero, await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_DifferentNames_AreIsolated()
+    {
+        var store = await CreateStoreAsync();
+        var (a, b) = (UniqueName(), UniqueName());
+
+        await store.MultiplyAsync(a, 3, "same-id", Timeout).DefaultTimeout();
+        var onB = await store.MultiplyAsync(b, 11, "same-id", Timeout).DefaultTimeout();
+
+        Assert.Equal(new MultiplyOutcome(11, Replayed: false), onB);
+        Assert.Equal(new BigInteger(3), await store.GetAsync(a, Timeout).DefaultTimeout());
+        Assert.Equal(new BigInteger(11), await store.GetAsync(b, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Reset_SetsBackToOne_OnlyThatName()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        var (name, other) = (UniqueName(), UniqueName());
+        await first.MultiplyAsync(name, 9, null, Timeout).DefaultTimeout();
+        await first.MultiplyAsync(other, 4, null, Timeout).DefaultTimeout();
+
+        await second.ResetAsync(name, Timeout).DefaultTimeout();
+
+        Assert.Equal(BigInteger.One, await first.GetAsync(name, Timeout).DefaultTimeout());
+        Assert.Equal(new BigInteger(4), await first.GetAsync(other, Timeout).DefaultTimeout());
+        Assert.Equal(new MultiplyOutcome(6, Replayed: false), await first.MultiplyAsync(name, 6, null, Timeout).DefaultTimeout());
+    }
+}

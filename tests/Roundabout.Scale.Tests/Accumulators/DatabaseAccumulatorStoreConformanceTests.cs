@@ -1,0 +1,9 @@
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>The store contract on Roundabout's own durable database: the embedded default.</summary>
+public sealed class DatabaseAccumulatorStoreConformanceTests(DatabaseFixture database) : AccumulatorStoreConformance, IClassFixture<DatabaseFixture>
+{
+    protected override Task<IAccumulatorStore> CreateStoreAsync() => Task.FromResult<IAccumulatorStore>(database.CreateStore());
+}

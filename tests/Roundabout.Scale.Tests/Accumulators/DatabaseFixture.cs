@@ -1,0 +1,53 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging.Abstractions;
+using Roundabout.Database;
+using Roundabout.Hosting;
+using Roundabout.Server;
+using Roundabout.Server.Accumulators;
+using DatabaseClient = Roundabout.Contracts.Database.V1.Database.DatabaseClient;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>Roundabout's own durable database on 127.0.0.1 and port 0, in a temporary data directory.</summary>
+public sealed class DatabaseFixture : IAsyncLifetime
+{
+    private readonly List<GrpcChannel> _channels = [];
+    private readonly string _directory = Directory.CreateTempSubdirectory("roundabout-db-").FullName;
+    private WebApplication? _app;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        _app = DatabaseHost.Build(new DatabaseHostOptions { Port = 0, DataDirectory = _directory });
+        await _app.StartAsync().DefaultTimeout();
+        _port = _app.GetBoundPort();
+    }
+
+    internal DatabaseAccumulatorStore CreateStore()
+    {
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+
+        return new DatabaseAccumulatorStore(new DatabaseClient(channel), new ServerHostOptions(), TimeProvider.System, NullLogger<DatabaseAccumulatorStore>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
+        if (_app is not null)
+        {
+            await _app.StopAsync().DefaultTimeout();
+            await _app.DisposeAsync();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,9 @@
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>The store contract on a real redis-server.</summary>
+public sealed class RedisAccumulatorStoreConformanceTests(RedisFixture redis) : AccumulatorStoreConformance, IClassFixture<RedisFixture>
+{
+    protected override Task<IAccumulatorStore> CreateStoreAsync() => Task.FromResult<IAccumulatorStore>(redis.CreateStore());
+}

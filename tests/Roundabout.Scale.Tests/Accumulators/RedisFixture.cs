@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Roundabout.Scale.Tests.Engines;
+using Roundabout.Server;
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>One real redis-server for a test class; each store it makes has its own connection.</summary>
+public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly List<RedisConnection> _connections = [];
+
+    internal RedisServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
+
+    internal RedisAccumulatorStore CreateStore(TimeSpan? callDeadline = null)
+    {
+        var options = new ServerHostOptions { Store = StoreAddress.Redis([Server.Address]), CallDeadline = callDeadline ?? TimeSpan.FromSeconds(10) };
+        var connection = new RedisConnection([Server.Address], options.CallDeadline, NullLogger<RedisConnection>.Instance);
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+
+        return new RedisAccumulatorStore(connection, options, TimeProvider.System, NullLogger<RedisAccumulatorStore>.Instance);
+    }
+
+    public async Task DisposeAsync() => await ((IAsyncDisposable)this).DisposeAsync();
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await Server.DisposeAsync();
+    }
+}
