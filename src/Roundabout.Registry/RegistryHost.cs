@@ -36,6 +36,7 @@ public static class RegistryHost
         var membership = new MembershipOptions
         {
             Ttl = options.Ttl,
+            RenewInterval = options.EffectiveRenewInterval,
             SuspectGrace = options.Ttl,
             PauseThreshold = options.Ttl,
             WatchBufferCapacity = options.WatchBufferCapacity,

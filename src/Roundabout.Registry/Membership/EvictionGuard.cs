@@ -9,8 +9,8 @@ namespace Roundabout.Registry.Membership;
 internal static class EvictionGuard
 {
     /// <summary>
-    /// Hold when more than half of a service's instances expire in one sweep, and at least two
-    /// do: a lone server that dies is an ordinary failure and is evicted within the TTL.
+    /// Hold when more than half of a service's instances are failing at once, and at least two
+    /// are: a lone server that dies is an ordinary failure and is evicted within the TTL.
     /// </summary>
-    public static bool ShouldHold(int expiring, int total) => expiring >= 2 && expiring * 2 > total;
+    public static bool ShouldHold(int failing, int total) => failing >= 2 && failing * 2 > total;
 }

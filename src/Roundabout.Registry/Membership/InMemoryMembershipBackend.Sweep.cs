@@ -6,8 +6,11 @@ internal sealed partial class InMemoryMembershipBackend
 
     /// <summary>
     /// Evicts expired leases. Expirations that look like a registry fault are held as suspect
-    /// instead (see <see cref="EvictionGuard"/>): when more than half of a service expires at
+    /// instead (see <see cref="EvictionGuard"/>): when more than half of a service is failing at
     /// once, or when the gap since the previous sweep shows the registry itself was not running.
+    /// Failing means expired, already suspect, or overdue (silent for longer than TTL minus one
+    /// renew interval): servers cut off together stop renewing together, but their leases expire
+    /// spread over one renew interval, so expiry alone would let the guard see them one by one.
     /// A suspect that still does not renew within <see cref="MembershipOptions.SuspectGrace"/> is evicted.
     /// </summary>
     public ValueTask<SweepReport> SweepAsync(CancellationToken cancellationToken)
@@ -23,19 +26,27 @@ internal sealed partial class InMemoryMembershipBackend
             foreach (var (service, members) in _services.ToArray())
             {
                 var total = members.Count;
+                var failing = 0;
                 var expiring = new List<MemberEntry>();
                 foreach (var entry in members.Values.ToArray())
                 {
+                    var silent = _time.GetElapsedTime(entry.RenewedStamp, now);
                     if (entry.SuspectSince is { } since)
                     {
+                        failing++;
                         if (_time.GetElapsedTime(since, now) >= _options.SuspectGrace)
                         {
                             evicted.Add(EvictLocked(entry));
                         }
                     }
-                    else if (_time.GetElapsedTime(entry.RenewedStamp, now) >= _options.Ttl)
+                    else if (silent >= _options.Ttl)
                     {
+                        failing++;
                         expiring.Add(entry);
+                    }
+                    else if (silent >= _options.Ttl - _options.RenewInterval)
+                    {
+                        failing++;
                     }
                 }
 
@@ -44,7 +55,7 @@ internal sealed partial class InMemoryMembershipBackend
                     continue;
                 }
 
-                if (paused || EvictionGuard.ShouldHold(expiring.Count, total))
+                if (paused || EvictionGuard.ShouldHold(failing, total))
                 {
                     foreach (var entry in expiring)
                     {

@@ -6,6 +6,9 @@ internal sealed class MembershipOptions
     /// <summary>How long a lease lives without a renewal.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How often holders are told to renew; an instance silent for longer than TTL minus this has missed renewals.</summary>
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How long the eviction guard keeps a suspect instance that does not renew. One TTL: a live
     /// server renews every TTL/3, so it has three chances to prove itself, the same evidence a

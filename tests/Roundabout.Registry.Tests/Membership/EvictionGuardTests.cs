@@ -12,7 +12,8 @@ public sealed class EvictionGuardTests
 
     public EvictionGuardTests()
     {
-        _backend = new InMemoryMembershipBackend(new MembershipOptions { Ttl = _ttl, SuspectGrace = _ttl, PauseThreshold = _ttl }, _time);
+        _backend = new InMemoryMembershipBackend(
+            new MembershipOptions { Ttl = _ttl, RenewInterval = _ttl / 3, SuspectGrace = _ttl, PauseThreshold = _ttl }, _time);
     }
 
     [Theory]
@@ -63,6 +64,34 @@ public sealed class EvictionGuardTests
         var listed = await ListAsync();
         Assert.Equal(3, listed.Count);
         Assert.Equal([true, true, false], listed.Select(i => i.Suspect));
+    }
+
+    [Fact]
+    public async Task Sweep_CorrelatedFailureWhoseLeasesExpireInDifferentSweeps_IsStillHeld()
+    {
+        var live = (await RegisterAsync("localhost:9001"))[0];
+        await RegisterAsync("localhost:9002");
+        await AdvanceRenewingAsync(TimeSpan.FromMilliseconds(500), live);
+        await RegisterAsync("localhost:9003");
+
+        var reports = await AdvanceRenewingAsync(_ttl + FakeClock.Step, live);
+
+        Assert.Empty(reports.SelectMany(r => r.Evicted));
+        Assert.Equal(2, reports.SelectMany(r => r.Held).Count());
+        Assert.Equal([false, true, true], (await ListAsync()).Select(i => i.Suspect));
+    }
+
+    [Fact]
+    public async Task Sweep_UnrelatedFailuresFarApart_AreEachEvictedWithinTheTtl()
+    {
+        var leases = await RegisterAsync("localhost:9001", "localhost:9002", "localhost:9003");
+
+        var first = await AdvanceRenewingAsync(_ttl + FakeClock.Step, leases[1], leases[2]);
+        var second = await AdvanceRenewingAsync(_ttl + FakeClock.Step, leases[2]);
+
+        Assert.Equal("localhost:9001", Assert.Single(first.SelectMany(r => r.Evicted)).Address);
+        Assert.Equal("localhost:9002", Assert.Single(second.SelectMany(r => r.Evicted)).Address);
+        Assert.Empty(first.Concat(second).SelectMany(r => r.Held));
     }
 
     [Fact]
