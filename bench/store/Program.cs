@@ -24,7 +24,7 @@ var only = settings.TryGetValue("only", out var list) ? list.Split(',', StringSp
 var results = new Dictionary<string, Measurement>();
 (string Id, string Name, Func<int, long, Task> Operation)[] workloads =
 [
-    ("put", "roundabout durable Put", ours.PutAsync),
+    ("put", "roundabout Put (durable unless run in memory)", ours.PutAsync),
     ("set", "redis SET (appendfsync always)", redis.SetAsync),
     ("multiply-combined", "roundabout multiply (combined Get+Txn)", ours.MultiplyCombinedAsync),
     ("multiply-lua", "redis multiply (Lua GET*SET script)", redis.MultiplyWithScriptAsync),

@@ -281,6 +281,38 @@ public sealed class DurableLogTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Reopen_LastSegmentWithTornHeader_IsReplacedAndWritesGoOn()
+    {
+        var lengths = await WriteThreeFramesAsync();
+        await File.WriteAllBytesAsync(_dir.File(LogSegment.FileName(4)), LogSegment.Magic.AsSpan(0, 3).ToArray());
+
+        var logger = new ListLogger();
+        var (store, _) = Durable(_dir.Path, logger: logger);
+        await using (store)
+        {
+            Assert.Equal(3, store.Revision);
+            Assert.Equal(4, await store.PutAsync("k4", Bytes("4"), 0, _none));
+        }
+
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(lengths[2], new FileInfo(_dir.File(LogSegment.FileName(1))).Length);
+        var (again, _) = Durable(_dir.Path);
+        await using (again)
+        {
+            Assert.Equal(4, again.Revision);
+        }
+    }
+
+    [Fact]
+    public async Task Reopen_MissingSegment_RefusesInsteadOfSkippingRevisions()
+    {
+        await WriteThreeFramesAsync();
+        File.Move(_dir.File(LogSegment.FileName(1)), _dir.File(LogSegment.FileName(5)));
+        var error = Assert.Throws<StoreOpenException>(() => Durable(_dir.Path));
+        Assert.Contains("a log file is missing", error.Message, StringComparison.Ordinal);
+    }
+
     private static (string, long) Pair(KeyValueItem? item) => (Text(item!.Value), item.Version);
 
     private static void FlipBit(string path, long offset)
