@@ -16,7 +16,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Fetching the server list again from the registry: {Reason} ({Count} cached)")]
     public static partial void RefreshingAfterFailures(ILogger logger, string reason, int count);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Registry {Registry} did not answer ({Code}: {Detail}); trying the next one")]
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Registry {Registry} did not answer ({Code}: {Detail})")]
     public static partial void RegistryUnreachable(ILogger logger, string registry, StatusCode code, string detail);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "The registry lists an invalid address '{Address}' ({Error}); skipping it")]

@@ -32,7 +32,7 @@ public sealed class RoundaboutClientOptions
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Source of randomness for the balancers (the start of round-robin, the two choices).</summary>
+    /// <summary>Source of randomness for the balancers (the start of round-robin, the two choices); shared by concurrent calls, so it must be thread-safe.</summary>
     public Random Random { get; set; } = Random.Shared;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

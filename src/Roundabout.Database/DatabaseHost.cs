@@ -24,6 +24,7 @@ public static class DatabaseHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         var app = builder.Build();
         try
         {

@@ -72,6 +72,25 @@ public sealed class BalancingTests
         Assert.True(p2cShare < roundRobinShare, $"p2c sent {p2cShare} calls to the slow server, round-robin {roundRobinShare}");
     }
 
+    [Fact]
+    public async Task Bench_Cancelled_ReturnsTheReportOfWhatRan()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 2);
+        var client = cluster.CreateClient();
+        using var stop = new CancellationTokenSource();
+        var completed = 0L;
+        var options = new BenchOptions { Concurrency = 4, Duration = TimeSpan.FromMinutes(10), ProgressInterval = TimeSpan.FromMilliseconds(20) };
+
+        var bench = BenchRunner.RunAsync(client, options, p => Interlocked.Exchange(ref completed, p.Completed), cancellationToken: stop.Token);
+        await Eventually.UntilAsync(() => Interlocked.Read(ref completed) >= 50, "the bench is under way");
+        await stop.CancelAsync();
+        var report = await bench.DefaultTimeout();
+
+        Assert.True(report.Requests >= 50);
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(report.Requests, report.Servers.Values.Sum());
+    }
+
     private static async Task<BenchReport> RunAsync(TestCluster cluster, BalancingPolicy policy)
     {
         var client = cluster.CreateClient(o => o.Policy = policy);

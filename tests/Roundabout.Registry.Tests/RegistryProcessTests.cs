@@ -13,13 +13,15 @@ public sealed class RegistryProcessTests
     [Fact]
     public async Task Registry_PrintsTheExerciseLines_ForStartRegistrationDeregistrationAndEviction()
     {
-        await using var process = CliProcess.Start("registry", "--port", "0", "--ttl", "600ms");
+        // The default TTL (3 s): a shorter one could expire the first lease before a loaded machine deregisters it.
+        await using var process = CliProcess.Start("registry", "--port", "0");
         var port = await process.WaitForPortAsync(Stamp + @"\[Registry\] Service Registry running on port :(?<port>\d+)$");
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var client = new RegistryClient(channel);
 
         var leaving = await client.RegisterAsync(new RegisterRequest { Address = "localhost:9002" }).ResponseAsync.DefaultTimeout();
-        await client.DeregisterAsync(new DeregisterRequest { LeaseId = leaving.LeaseId }).ResponseAsync.DefaultTimeout();
+        var left = await client.DeregisterAsync(new DeregisterRequest { LeaseId = leaving.LeaseId }).ResponseAsync.DefaultTimeout();
+        Assert.True(left.Removed);
         await client.RegisterAsync(new RegisterRequest { Address = "localhost:9001" }).ResponseAsync.DefaultTimeout();
 
         await process.WaitForLineAsync(Stamp + @"\[Registry\] Server registered: localhost:9002$");

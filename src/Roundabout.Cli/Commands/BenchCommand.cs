@@ -14,20 +14,20 @@ internal static class BenchCommand
         var json = CommonOptions.Json();
         var op = new Option<string>("--op")
         {
-            Description = "The call to send: sum or multiply (multiply uses --factor on the accumulator --name). Default: sum.",
+            Description = "The call to send: sum or multiply (multiply uses --factor on the accumulator --name).",
             DefaultValueFactory = _ => "sum",
             Validators = { r => { if (ParseOperation(r.GetValueOrDefault<string>()) is null) { r.AddError("--op takes sum or multiply."); } } },
         };
         var concurrency = new Option<int>("--concurrency", "-c")
         {
-            Description = "Calls in flight at once. Default: 16.",
+            Description = "Calls in flight at once.",
             DefaultValueFactory = _ => 16,
             Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > BenchOptions.MaxConcurrency) { r.AddError($"--concurrency must be from 1 to {BenchOptions.MaxConcurrency}."); } } },
         };
         var duration = new Option<string?>("--duration", "-d") { Description = "Run for this long, for example 10s (at most 1h)." };
         var requests = new Option<long?>("--requests", "-n") { Description = $"Run this many calls in all (at most {BenchOptions.MaxRequests})." };
-        var name = new Option<string>("--name") { Description = "The accumulator multiply uses. Default: bench.", DefaultValueFactory = _ => "bench" };
-        var factor = new Option<string>("--factor") { Description = "The factor multiply uses. Default: 1 (the value never outgrows the cap).", DefaultValueFactory = _ => "1" };
+        var name = new Option<string>("--name") { Description = "The accumulator multiply uses, kept apart from the global one.", DefaultValueFactory = _ => "bench" };
+        var factor = new Option<string>("--factor") { Description = "The factor multiply uses; 1 keeps the value below the cap however long the run.", DefaultValueFactory = _ => "1" };
 
         var command = new Command(
             "bench",

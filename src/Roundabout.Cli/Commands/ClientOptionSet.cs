@@ -15,7 +15,7 @@ internal sealed class ClientOptionSet
 
     public Option<string> Policy { get; } = new("--policy")
     {
-        Description = "How calls are spread over the servers: round-robin (the default, the exercise's) or p2c " +
+        Description = "How calls are spread over the servers: round-robin (the exercise's) or p2c " +
             "(power of two choices: the less busy of two random servers).",
         DefaultValueFactory = _ => "round-robin",
         Validators = { r => { if (ParsePolicy(r.GetValueOrDefault<string>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
@@ -51,6 +51,8 @@ internal sealed class ClientOptionSet
     public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) => LoggerFactory.Create(logging =>
     {
         logging.AddExerciseConsole("Client", minimum);
+        // The client reports failed attempts itself; gRPC's own line per passed deadline is noise.
+        logging.AddFilter("Grpc", LogLevel.Error);
         logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     });
 
@@ -63,7 +65,7 @@ internal sealed class ClientOptionSet
 
     private static Option<string> DurationOption(string name, string defaultValue, string description) => new(name)
     {
-        Description = $"{description} Default: {defaultValue}.",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         Validators = { r => { if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError($"{name} takes a duration such as 5s, 500ms or 2m."); } } },
     };

@@ -36,7 +36,7 @@ internal static class DatabaseCommand
                 result.AddError("--in-memory and --data-dir cannot be combined: choose one.");
             }
         });
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction(async (parse, _) =>
         {
             var options = new DatabaseHostOptions
             {
@@ -47,20 +47,12 @@ internal static class DatabaseCommand
             };
             try
             {
-                await using var app = DatabaseHost.Build(options);
-                await app.RunAsync();
-                return Environment.ExitCode;
+                return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options));
             }
             catch (StoreOpenException ex)
             {
-                await Console.Error.WriteLineAsync($"roundabout database: cannot start: {ex.Message}");
-                return 1;
-            }
-            catch (IOException ex)
-            {
-                // Kestrel reports a port in use this way.
-                await Console.Error.WriteLineAsync($"roundabout database: cannot start: {ex.Message}");
-                return 1;
+                // A damaged log, a locked or unusable data directory: one line, no stack trace.
+                return HostRunner.Fail("Database", ex.Message);
             }
         });
         return command;

@@ -70,8 +70,9 @@ public static class BenchRunner
                 Interlocked.Increment(ref state.Errors);
                 state.ErrorsByStatus.AddOrUpdate(ex.StatusCode.ToString(), 1, static (_, n) => n + 1);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {
+                // Stopped (Ctrl-C): the call in flight is not counted; the report covers the rest.
                 break;
             }
 

@@ -53,6 +53,9 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
         }
     }
 
+    /// <summary>Open, and its log can write.</summary>
+    public bool IsServing => !Volatile.Read(ref _closed) && _log.IsHealthy;
+
     /// <summary>Keys held in memory, including expired ones not yet purged (for tests of purging).</summary>
     internal int StoredKeyCount
     {

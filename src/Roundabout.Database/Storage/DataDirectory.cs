@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Roundabout.Database.Storage;
 
 /// <summary>The data directory: its exclusive lock and the directory fsync that makes creates and renames durable.</summary>
-internal sealed partial class DataDirectory : IDisposable
+internal sealed class DataDirectory : IDisposable
 {
     private const string LockFileName = "LOCK";
     private readonly FileStream _lock;
@@ -53,7 +53,7 @@ internal sealed partial class DataDirectory : IDisposable
             return; // NTFS journals directory changes; there is no directory handle to flush.
         }
 
-        var fd = Open(path, 0 /* O_RDONLY */);
+        var fd = NativeMethods.Open(path, 0 /* O_RDONLY */);
         if (fd < 0)
         {
             throw new IOException($"Cannot open the directory {path} to fsync it (errno {Marshal.GetLastPInvokeError()}).");
@@ -61,25 +61,16 @@ internal sealed partial class DataDirectory : IDisposable
 
         try
         {
-            if (Fsync(fd) != 0)
+            if (NativeMethods.Fsync(fd) != 0)
             {
                 throw new IOException($"fsync of the directory {path} failed (errno {Marshal.GetLastPInvokeError()}).");
             }
         }
         finally
         {
-            _ = Close(fd);
+            _ = NativeMethods.Close(fd);
         }
     }
 
     public void Dispose() => _lock.Dispose();
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

@@ -23,7 +23,7 @@ internal sealed partial class DurableLog : IStoreLog
     private readonly StorageOptions _options;
     private readonly ILogger _logger;
     private readonly List<long> _segmentStarts;
-    private readonly Task _writer;
+    private readonly TaskCompletionSource _writerStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LogSegment _segment;
     private Batch? _open;
     private long _nextSegmentStart;
@@ -41,7 +41,10 @@ internal sealed partial class DurableLog : IStoreLog
         _segmentStarts = segmentStarts;
         _nextSegmentStart = segment.FirstRevision;
         _durableRevision = durableRevision;
-        _writer = Task.Run(WriteLoopAsync);
+
+        // A thread of its own: the writer blocks in fsync most of the time, and must not hold a
+        // thread-pool thread that the requests (and the waiters it completes) need.
+        new Thread(WriteLoop) { IsBackground = true, Name = "roundabout-log-writer" }.Start();
     }
 
     /// <summary>Called once if the log cannot write: the store then refuses everything.</summary>
@@ -49,6 +52,8 @@ internal sealed partial class DurableLog : IStoreLog
 
     /// <summary>How many fsyncs of log frames the writer has made (for tests of group commit).</summary>
     internal long SyncCount { get; private set; }
+
+    public bool IsHealthy => Volatile.Read(ref _failure) is null;
 
     internal long CurrentSegmentLength => Volatile.Read(ref _segment).Length;
 
@@ -120,7 +125,7 @@ internal sealed partial class DurableLog : IStoreLog
             _wake.Release();
         }
 
-        await _writer;
+        await _writerStopped.Task;
         var snapshot = _snapshotTask;
         if (snapshot is not null)
         {
@@ -132,11 +137,23 @@ internal sealed partial class DurableLog : IStoreLog
         _wake.Dispose();
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
+    {
+        try
+        {
+            WriteRounds();
+        }
+        finally
+        {
+            _writerStopped.TrySetResult();
+        }
+    }
+
+    private void WriteRounds()
     {
         while (true)
         {
-            await _wake.WaitAsync();
+            _wake.Wait();
             List<Batch> round;
             lock (_lock)
             {
@@ -233,7 +250,7 @@ internal sealed partial class DurableLog : IStoreLog
     private void WriteFrame(List<Batch> group)
     {
         var length = group.Sum(b => b.Buffer.WrittenCount);
-        var crc = Frame.StartCrc(length);
+        var crc = 0u;
         var pieces = new List<ReadOnlyMemory<byte>>(group.Count + 1) { ReadOnlyMemory<byte>.Empty };
         foreach (var batch in group)
         {

@@ -3,33 +3,28 @@ using System.Buffers.Binary;
 namespace Roundabout.Database.Storage;
 
 /// <summary>
-/// The unit of the log and the snapshot: <c>crc32c:u32 length:u32 payload</c>, little-endian, where
-/// the CRC covers the length field and the payload. The log writes one frame per fsync, so only the
-/// last frame of the last segment can be torn by a crash.
+/// The unit of the log and the snapshot: <c>payloadCrc:u32 length:u32 headerCrc:u32 payload</c>,
+/// little-endian, all CRC-32C. <c>headerCrc</c> covers the first eight bytes, so a reader can tell
+/// in constant time whether a frame header starts at a given offset (which keeps the search for
+/// intact frames after damage linear); <c>payloadCrc</c> covers the payload. The log writes one
+/// frame per fsync, so only the last frame of the last segment can be torn by a crash.
 /// </summary>
 internal static class Frame
 {
-    public const int HeaderSize = 8;
+    public const int HeaderSize = 12;
     public const int MaxPayloadBytes = 64 * 1024 * 1024;
 
-    /// <summary>The CRC of a frame, chained over its payload pieces.</summary>
-    public static uint StartCrc(int payloadLength)
+    public static void WriteHeader(Span<byte> header, uint payloadCrc, int payloadLength)
     {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)payloadLength);
-        return Crc32C.Compute(length);
-    }
-
-    public static void WriteHeader(Span<byte> header, uint crc, int payloadLength)
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(header, crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, payloadCrc);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Compute(header[..8]));
     }
 
     public static byte[] Build(ReadOnlySpan<byte> payload)
     {
         var frame = new byte[HeaderSize + payload.Length];
-        WriteHeader(frame, Crc32C.Append(StartCrc(payload.Length), payload), payload.Length);
+        WriteHeader(frame, Crc32C.Compute(payload), payload.Length);
         payload.CopyTo(frame.AsSpan(HeaderSize));
         return frame;
     }
@@ -38,25 +33,38 @@ internal static class Frame
     public static bool TryReadAt(ReadOnlySpan<byte> data, long offset, out int payloadLength)
     {
         payloadLength = 0;
+        if (!TryReadHeaderAt(data, offset, out var payloadCrc, out var length) || length > data.Length - offset - HeaderSize)
+        {
+            return false;
+        }
+
+        if (Crc32C.Compute(data.Slice((int)offset + HeaderSize, length)) != payloadCrc)
+        {
+            return false;
+        }
+
+        payloadLength = length;
+        return true;
+    }
+
+    /// <summary>Whether an intact frame header (not necessarily its payload) starts at <paramref name="offset"/>.</summary>
+    public static bool TryReadHeaderAt(ReadOnlySpan<byte> data, long offset, out uint payloadCrc, out int payloadLength)
+    {
+        payloadCrc = 0;
+        payloadLength = 0;
         if (data.Length - offset < HeaderSize)
         {
             return false;
         }
 
         var header = data.Slice((int)offset, HeaderSize);
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(header);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (length == 0 || length > MaxPayloadBytes || length > data.Length - offset - HeaderSize)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != Crc32C.Compute(header[..8]) || length == 0 || length > MaxPayloadBytes)
         {
             return false;
         }
 
-        var payload = data.Slice((int)offset + HeaderSize, (int)length);
-        if (Crc32C.Append(Crc32C.Compute(header[4..]), payload) != crc)
-        {
-            return false;
-        }
-
+        payloadCrc = BinaryPrimitives.ReadUInt32LittleEndian(header);
         payloadLength = (int)length;
         return true;
     }

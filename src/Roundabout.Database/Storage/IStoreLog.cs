@@ -9,6 +9,9 @@ namespace Roundabout.Database.Storage;
 /// </summary>
 internal interface IStoreLog : IAsyncDisposable
 {
+    /// <summary>False once the log has failed to write; the store then refuses everything.</summary>
+    bool IsHealthy { get; }
+
     /// <summary>Queues a commit; the task completes once it is on disk (fsynced).</summary>
     Task Append(Commit commit);
 

@@ -95,7 +95,7 @@ internal sealed class LogSegment : IDisposable
 
         RandomAccess.Write(_file.SafeFileHandle, pieces, Length);
         Length += total;
-        _file.Flush(flushToDisk: true);
+        NativeMethods.SyncData(_file);
     }
 
     public void Dispose() => _file.Dispose();

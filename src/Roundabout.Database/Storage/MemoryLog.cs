@@ -5,6 +5,8 @@ namespace Roundabout.Database.Storage;
 /// <summary>The log of an <c>--in-memory</c> store: nothing is written, so everything is "durable" at once.</summary>
 internal sealed class MemoryLog : IStoreLog
 {
+    public bool IsHealthy => true;
+
     public Task Append(Commit commit) => Task.CompletedTask;
 
     public Task WhenDurable(long revision) => Task.CompletedTask;

@@ -5,21 +5,31 @@ namespace Roundabout.Server.Membership;
 
 public sealed partial class RegistrationAgent
 {
+    /// <summary>
+    /// Heartbeats on a fixed period from the start of each, not a pause after each: a heartbeat
+    /// that waited for an absent registry is followed at once by the next, so a registry that
+    /// comes back is reached as soon as it listens.
+    /// </summary>
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        using var timer = new PeriodicTimer(RenewInterval, _timeProvider);
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await Task.Delay(_granted?.RenewInterval ?? _options.FallbackRenewInterval, _timeProvider, cancellationToken);
                 await RenewOnceAsync(cancellationToken);
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-            {
-                return;
+                if (timer.Period != RenewInterval)
+                {
+                    timer.Period = RenewInterval;
+                }
             }
         }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+        {
+        }
     }
+
+    private TimeSpan RenewInterval => _granted?.RenewInterval ?? _options.FallbackRenewInterval;
 
     /// <summary>
     /// One heartbeat: renew the lease; when the registry no longer knows it, register again at

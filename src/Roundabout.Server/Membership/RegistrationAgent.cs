@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts.Registry.V1;
+using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
 
 namespace Roundabout.Server.Membership;
 
@@ -16,7 +17,7 @@ public sealed partial class RegistrationAgent : IDisposable
     private readonly RegistrationOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RegistrationAgent> _logger;
-    private readonly (string Name, GrpcChannel Channel, Registry.RegistryClient Client)[] _registries;
+    private readonly (string Name, GrpcChannel Channel, RegistryClient Client)[] _registries;
     private readonly CancellationTokenSource _stop = new();
     private RegisterRequest? _request;
     private Lease? _lease;
@@ -41,7 +42,7 @@ public sealed partial class RegistrationAgent : IDisposable
                     InitialReconnectBackoff = TimeSpan.FromMilliseconds(50),
                     MaxReconnectBackoff = options.MaxReconnectBackoff,
                 });
-                return (address.ToString(), channel, new Registry.RegistryClient(channel));
+                return (address.ToString(), channel, new RegistryClient(channel));
             })
             .ToArray();
     }

@@ -8,7 +8,8 @@ public sealed class WatchTests
     [Fact]
     public async Task Watch_SeesJoinLeaveAndEvictionInOrder()
     {
-        await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { Ttl = TimeSpan.FromMilliseconds(500) });
+        // The default TTL (3 s): long enough that the first lease is deregistered, not expired, even on a loaded machine.
+        await using var registry = await RunningRegistry.StartAsync();
         using var watch = registry.Client.Watch(new WatchRequest());
         var snapshot = await NextAsync(watch);
 
@@ -19,17 +20,20 @@ public sealed class WatchTests
         await registry.Client.RegisterAsync(new RegisterRequest { Address = "localhost:9001" }).ResponseAsync.DefaultTimeout();
 
         var changes = new List<WatchEvent>();
-        for (var i = 0; i < 4; i++)
+        do
         {
             changes.Add(await NextAsync(watch));
         }
+        while (changes[^1].Change.Kind != ChangeKind.Evicted);
 
         Assert.Equal(WatchEvent.EventOneofCase.Snapshot, snapshot.EventCase);
         Assert.Empty(snapshot.Snapshot.Instances);
+
+        // A registry starved of CPU on a loaded machine may first hold the lease as suspect (UPDATED).
         Assert.Equal(
             [(ChangeKind.Joined, "localhost:9002"), (ChangeKind.Left, "localhost:9002"), (ChangeKind.Joined, "localhost:9001"), (ChangeKind.Evicted, "localhost:9001")],
-            changes.Select(c => (c.Change.Kind, c.Change.Instance.Address)));
-        Assert.Equal(Enumerable.Range(1, 4).Select(i => snapshot.Revision + i), changes.Select(c => c.Revision));
+            changes.Where(c => c.Change.Kind != ChangeKind.Updated).Select(c => (c.Change.Kind, c.Change.Instance.Address)));
+        Assert.Equal(Enumerable.Range(1, changes.Count).Select(i => snapshot.Revision + i), changes.Select(c => c.Revision));
     }
 
     [Fact]

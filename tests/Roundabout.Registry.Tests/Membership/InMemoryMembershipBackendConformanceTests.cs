@@ -7,8 +7,8 @@ public sealed class InMemoryMembershipBackendConformanceTests : MembershipBacken
 {
     private readonly FakeTimeProvider _time = new();
 
-    private protected override IMembershipBackend CreateBackend() => new InMemoryMembershipBackend(new MembershipOptions(), _time);
+    protected override IMembershipBackend CreateBackend() => new InMemoryMembershipBackend(new MembershipOptions(), _time);
 
-    private protected override async Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration) =>
+    protected override async Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration) =>
         await FakeClock.AdvanceAndSweepAsync(_time, backend, duration);
 }

@@ -11,10 +11,10 @@ public abstract class MembershipBackendConformanceTests
     private static readonly IReadOnlyDictionary<string, string> _noMetadata = new Dictionary<string, string>();
 
     /// <summary>A fresh, empty backend.</summary>
-    private protected abstract IMembershipBackend CreateBackend();
+    protected abstract IMembershipBackend CreateBackend();
 
     /// <summary>Lets <paramref name="duration"/> pass for the backend's leases, sweeping as the registry would.</summary>
-    private protected abstract Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration);
+    protected abstract Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration);
 
     private static string Service() => "svc-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -211,7 +211,7 @@ public abstract class MembershipBackendConformanceTests
         Assert.Equal((MembershipChangeKind.Evicted, "localhost:9001"), (evicted.Kind, evicted.Instance.Address));
     }
 
-    private protected static async Task<MembershipEvent> NextAsync(IAsyncEnumerator<MembershipEvent> watch)
+    protected static async Task<MembershipEvent> NextAsync(IAsyncEnumerator<MembershipEvent> watch)
     {
         Assert.True(await watch.MoveNextAsync().AsTask().DefaultTimeout(), "the watch ended");
         return watch.Current;

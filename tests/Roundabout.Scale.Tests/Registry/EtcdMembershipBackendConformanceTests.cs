@@ -12,9 +12,9 @@ public sealed class EtcdMembershipBackendConformanceTests(EtcdFixture etcd) : Me
 {
     private static readonly TimeSpan _ttl = TimeSpan.FromSeconds(2);
 
-    private protected override IMembershipBackend CreateBackend() => etcd.CreateBackend(_ttl);
+    protected override IMembershipBackend CreateBackend() => etcd.CreateBackend(_ttl);
 
-    private protected override async Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration)
+    protected override async Task AdvanceAsync(IMembershipBackend backend, TimeSpan duration)
     {
         var extra = duration >= backend.Ttl ? TimeSpan.FromSeconds(1) : TimeSpan.Zero;
         await Task.Delay(duration + extra);

@@ -16,7 +16,7 @@ public sealed class RegistrationAgentTests
     public async Task Renew_RegistryNoLongerKnowsTheLease_RegistersAgainAtOnce()
     {
         // Long leases: only the replacement, not expiry, can make a lease unknown here.
-        await using var registry = await RestartableRegistry.StartAsync(new Registry.RegistryHostOptions
+        await using var registry = await RestartableRegistry.StartAsync(new Roundabout.Registry.RegistryHostOptions
         {
             Port = 0,
             Ttl = TimeSpan.FromSeconds(60),
@@ -46,12 +46,11 @@ public sealed class RegistrationAgentTests
 
         await Eventually.UntilAsync(
             async () => (await registry.ListAsync()).SingleOrDefault() is { } now
-                && now.LastRenewedAt.ToDateTimeOffset() > registered.RegisteredAt.ToDateTimeOffset() + (3 * RestartableRegistry.ShortLeases().Ttl),
-            "the agent has renewed for three TTLs");
+                && now.LastRenewedAt.ToDateTimeOffset() > registered.RegisteredAt.ToDateTimeOffset() + (2 * RestartableRegistry.ShortLeases().Ttl),
+            "the agent has renewed for two TTLs");
 
-        var instance = Assert.Single(await registry.ListAsync());
-        Assert.False(instance.Suspect);
-        Assert.Equal(registered.RegisteredAt, instance.RegisteredAt);
+        // Never evicted and registered again: the registration is the first one.
+        Assert.Equal(registered.RegisteredAt, Assert.Single(await registry.ListAsync()).RegisteredAt);
     }
 
     [Fact]

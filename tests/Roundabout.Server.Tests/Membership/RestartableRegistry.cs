@@ -34,7 +34,7 @@ internal sealed class RestartableRegistry : IAsyncDisposable
     public static RegistryHostOptions ShortLeases(string? token = null) => new()
     {
         Port = 0,
-        Ttl = TimeSpan.FromMilliseconds(900),
+        Ttl = TimeSpan.FromMilliseconds(1500),
         RenewInterval = TimeSpan.FromMilliseconds(300),
         Token = token,
     };

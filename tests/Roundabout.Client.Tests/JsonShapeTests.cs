@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Roundabout.Client.Bench;
+
+namespace Roundabout.Client.Tests;
+
+public sealed class JsonShapeTests
+{
+    [Fact]
+    public void SumResult_IsResultAndServerAsStrings()
+    {
+        Assert.Equal("""{"result":"5","server":"localhost:9001"}""", ClientJson.Of(new CalculationResult("5", "localhost:9001")));
+    }
+
+    [Fact]
+    public void MultiplyResult_CarriesTheNameAndTheRequestId()
+    {
+        var json = JsonDocument.Parse(ClientJson.Of(new MultiplyResult("120", "localhost:9002", "global", false, "abc"))).RootElement;
+
+        Assert.Equal("120", json.GetProperty("result").GetString());
+        Assert.Equal("localhost:9002", json.GetProperty("server").GetString());
+        Assert.Equal("global", json.GetProperty("name").GetString());
+        Assert.False(json.GetProperty("replayed").GetBoolean());
+        Assert.Equal("abc", json.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public void Servers_AreAnArrayWithAddressRenewalSuspectAndMetadata()
+    {
+        var renewed = new DateTimeOffset(2026, 1, 17, 20, 7, 28, TimeSpan.Zero);
+        var json = JsonDocument.Parse(ClientJson.Of([
+            new ServerInfo("localhost:9001", new Dictionary<string, string> { ["version"] = "1" }, renewed, renewed, false),
+            new ServerInfo("localhost:9002", new Dictionary<string, string>(), null, null, true),
+        ])).RootElement;
+
+        Assert.Equal(JsonValueKind.Array, json.ValueKind);
+        var first = json[0];
+        Assert.Equal("localhost:9001", first.GetProperty("address").GetString());
+        Assert.Equal("2026-01-17T20:07:28.000Z", first.GetProperty("last_renewed_at").GetString());
+        Assert.False(first.GetProperty("suspect").GetBoolean());
+        Assert.Equal("1", first.GetProperty("metadata").GetProperty("version").GetString());
+        Assert.True(json[1].GetProperty("suspect").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json[1].GetProperty("last_renewed_at").ValueKind);
+    }
+
+    [Fact]
+    public void BenchReport_HasTheDocumentedShape()
+    {
+        var report = new BenchReport(
+            BenchOperation.Sum,
+            16,
+            1000,
+            2,
+            TimeSpan.FromSeconds(2),
+            new LatencySummary(1.5, 2.5, 9.25, 20),
+            new Dictionary<string, long> { ["localhost:9001"] = 500, ["localhost:9002"] = 498 },
+            new Dictionary<string, long> { ["Unavailable"] = 2 });
+
+        var json = JsonDocument.Parse(report.ToJson()).RootElement;
+
+        Assert.Equal(1000, json.GetProperty("requests").GetInt64());
+        Assert.Equal(2, json.GetProperty("errors").GetInt64());
+        Assert.Equal(500, json.GetProperty("rps").GetDouble());
+        var latency = json.GetProperty("latency_ms");
+        Assert.Equal(1.5, latency.GetProperty("p50").GetDouble());
+        Assert.Equal(2.5, latency.GetProperty("p90").GetDouble());
+        Assert.Equal(9.25, latency.GetProperty("p99").GetDouble());
+        Assert.Equal(20, latency.GetProperty("max").GetDouble());
+        Assert.Equal(500, json.GetProperty("servers").GetProperty("localhost:9001").GetInt64());
+        Assert.Equal(2, json.GetProperty("errors_by_status").GetProperty("Unavailable").GetInt64());
+    }
+
+    [Fact]
+    public void LatencySummary_UsesNearestRank()
+    {
+        var summary = LatencySummary.From([.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()]);
+
+        Assert.Equal(new LatencySummary(50, 90, 99, 100), summary);
+        Assert.Equal(new LatencySummary(0, 0, 0, 0), LatencySummary.From([]));
+    }
+}
