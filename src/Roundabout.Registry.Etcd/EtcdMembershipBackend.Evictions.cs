@@ -55,7 +55,6 @@ internal sealed partial class EtcdMembershipBackend
                     delay = _firstRetryDelay;
                     foreach (var change in batch.Events)
                     {
-                        next = change.Kv.ModRevision + 1;
                         if (change.Type == Mvccpb.Event.Types.EventType.Delete
                             && _keys.Parse(change.Kv.Key) is (var service, EtcdKeys.InstanceKind, var address)
                             && change.PrevKv is { Value.IsEmpty: false } prev
@@ -63,6 +62,9 @@ internal sealed partial class EtcdMembershipBackend
                         {
                             await RecordEvictionAsync(service, address, record, change.Kv.ModRevision, cancellationToken);
                         }
+
+                        // Only once it is handled: if recording failed, the watch resumes at this event.
+                        next = change.Kv.ModRevision + 1;
                     }
 
                     batch = await stream!.NextAsync(cancellationToken);

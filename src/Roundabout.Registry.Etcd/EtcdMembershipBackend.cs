@@ -54,15 +54,19 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
         await gate.WaitAsync(cancellationToken);
         try
         {
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     return await RegisterOnceAsync(registration, key, cancellationToken);
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && attempt < 3)
                 {
                     // Our new lease expired while we lost races for the key: take a fresh one.
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+                {
+                    throw Failed(ex);
                 }
             }
         }
@@ -240,11 +244,11 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private async Task<(MembershipView View, long EtcdRevision)> ListAtAsync(string service, CancellationToken cancellationToken)
     {
         var read = await ReadAsync(cancellationToken, EtcdOps.GetPrefix(_keys.InstancePrefix(service)), EtcdOps.Get(_keys.Revision), EtcdOps.GetPrefix(_keys.Leases));
-        return (ToView(service, read), read.Header.Revision);
+        return (ToView(_keys, service, read), read.Header.Revision);
     }
 
     /// <summary>The view from one atomic read of the instances, the revision counter and the lease owners.</summary>
-    private static MembershipView ToView(string service, TxnResponse read)
+    private static MembershipView ToView(EtcdKeys keys, string service, TxnResponse read)
     {
         var renewedAt = new Dictionary<long, long>();
         foreach (var kv in read.Responses[2].ResponseRange.Kvs)
@@ -256,12 +260,10 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
         }
 
         var instances = new List<MemberInstance>();
-        var prefixLength = read.Responses[0].ResponseRange.Kvs.FirstOrDefault()?.Key.ToStringUtf8().LastIndexOf('/') + 1 ?? 0;
         foreach (var kv in read.Responses[0].ResponseRange.Kvs)
         {
-            if (EtcdJson.DecodeInstance(kv.Value) is { Leaving: false } record)
+            if (keys.Parse(kv.Key) is (_, EtcdKeys.InstanceKind, var address) && EtcdJson.DecodeInstance(kv.Value) is { Leaving: false } record)
             {
-                var address = kv.Key.ToStringUtf8()[prefixLength..];
                 instances.Add(ToInstance(service, address, record, renewedAt.GetValueOrDefault(record.Lease, record.UpdatedAtMs)));
             }
         }
