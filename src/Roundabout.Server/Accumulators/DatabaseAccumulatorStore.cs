@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Numerics;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -18,65 +17,53 @@ internal sealed class DatabaseAccumulatorStore(
     TimeProvider timeProvider,
     ILogger<DatabaseAccumulatorStore> logger) : IAccumulatorStore
 {
-    private const int MaxAttempts = 64;
-
-    // One writer per key in this process: replicas still race through the compare-and-swap,
-    // but this server's own requests queue instead of failing each other's transactions.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new(StringComparer.Ordinal);
+    private readonly KeyedGate _writers = new();
 
     public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
     {
         var valueKey = AccumulatorKeys.Value(name);
         var requestKey = string.IsNullOrEmpty(requestId) ? null : AccumulatorKeys.Request(name, requestId);
-        var gate = _keyLocks.GetOrAdd(valueKey, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using var writer = await _writers.EnterAsync(valueKey, cancellationToken);
+        for (var attempt = 1; ; attempt++)
         {
-            for (var attempt = 1; ; attempt++)
+            if (requestKey is not null && await ReadAsync(requestKey, cancellationToken) is { } first)
             {
-                if (requestKey is not null && await ReadAsync(requestKey, cancellationToken) is { } first)
-                {
-                    return new MultiplyOutcome(AccumulatorKeys.Decode(first.Value.Span), Replayed: true);
-                }
-
-                var current = await ReadAsync(valueKey, cancellationToken);
-                var value = current is null ? BigInteger.One : AccumulatorKeys.Decode(current.Value.Span);
-                var product = value * factor;
-                if (!ExactInteger.FitsCap(product))
-                {
-                    throw new AccumulatorOverflowException(name);
-                }
-
-                var encoded = ByteString.CopyFrom(AccumulatorKeys.Encode(product));
-                var txn = new TxnRequest
-                {
-                    Compares = { new Compare { Key = valueKey, ExpectedVersion = current?.Version ?? 0 } },
-                    Ops = { new TxnOp { Put = new PutOp { Key = valueKey, Value = encoded } } },
-                };
-                if (requestKey is not null)
-                {
-                    txn.Compares.Add(new Compare { Key = requestKey, ExpectedVersion = 0 });
-                    txn.Ops.Add(new TxnOp { Put = new PutOp { Key = requestKey, Value = encoded, TtlMs = (long)options.DedupeWindow.TotalMilliseconds } });
-                }
-
-                var reply = await database.TxnAsync(txn, deadline: Deadline(), cancellationToken: cancellationToken);
-                if (reply.Succeeded)
-                {
-                    return new MultiplyOutcome(product, Replayed: false);
-                }
-
-                if (attempt >= MaxAttempts)
-                {
-                    throw new AccumulatorContentionException(name, attempt);
-                }
-
-                Log.MultiplyConflict(logger, name, attempt);
-                await Task.Delay(Backoff(attempt), timeProvider, cancellationToken);
+                return new MultiplyOutcome(AccumulatorKeys.Decode(first.Value.Span), Replayed: true);
             }
-        }
-        finally
-        {
-            gate.Release();
+
+            var current = await ReadAsync(valueKey, cancellationToken);
+            var value = current is null ? BigInteger.One : AccumulatorKeys.Decode(current.Value.Span);
+            var product = value * factor;
+            if (!ExactInteger.FitsCap(product))
+            {
+                throw new AccumulatorOverflowException(name);
+            }
+
+            var encoded = ByteString.CopyFrom(AccumulatorKeys.Encode(product));
+            var txn = new TxnRequest
+            {
+                Compares = { new Compare { Key = valueKey, ExpectedVersion = current?.Version ?? 0 } },
+                Ops = { new TxnOp { Put = new PutOp { Key = valueKey, Value = encoded } } },
+            };
+            if (requestKey is not null)
+            {
+                txn.Compares.Add(new Compare { Key = requestKey, ExpectedVersion = 0 });
+                txn.Ops.Add(new TxnOp { Put = new PutOp { Key = requestKey, Value = encoded, TtlMs = (long)options.DedupeWindow.TotalMilliseconds } });
+            }
+
+            var reply = await database.TxnAsync(txn, deadline: Deadline(), cancellationToken: cancellationToken);
+            if (reply.Succeeded)
+            {
+                return new MultiplyOutcome(product, Replayed: false);
+            }
+
+            if (attempt >= ContentionBackoff.MaxAttempts)
+            {
+                throw new AccumulatorContentionException(name, attempt);
+            }
+
+            Log.MultiplyConflict(logger, name, attempt);
+            await Task.Delay(ContentionBackoff.Next(attempt), timeProvider, cancellationToken);
         }
     }
 
@@ -98,13 +85,6 @@ internal sealed class DatabaseAccumulatorStore(
     }
 
     private DateTime Deadline() => timeProvider.GetUtcNow().UtcDateTime + options.CallDeadline;
-
-    /// <summary>Exponential backoff from 1 ms, capped at 50 ms, with full jitter so racing replicas spread out.</summary>
-    private static TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(50.0, Math.Pow(2, Math.Min(attempt, 6)));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
 }
 
 /// <summary>Too many replicas raced for one accumulator; the multiply was not applied.</summary>

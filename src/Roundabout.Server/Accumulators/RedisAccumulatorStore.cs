@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Logging;
@@ -21,8 +20,6 @@ internal sealed class RedisAccumulatorStore(
     TimeProvider timeProvider,
     ILogger<RedisAccumulatorStore> logger) : IAccumulatorStore
 {
-    private const int MaxAttempts = 64;
-
     // Status codes the script answers with, first element of its reply.
     private const long Conflict = 0;
     private const long Applied = 1;
@@ -43,61 +40,51 @@ internal sealed class RedisAccumulatorStore(
         return {1, ARGV[2]}
         """;
 
-    // One writer per key in this process: replicas still race through the compare-and-set, but
-    // this server's own requests queue instead of failing each other's scripts.
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyLocks = new(StringComparer.Ordinal);
+    private readonly KeyedGate _writers = new();
 
     public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
     {
         var valueKey = AccumulatorKeys.Value(name);
         RedisKey[] keys = string.IsNullOrEmpty(requestId) ? [valueKey] : [valueKey, AccumulatorKeys.Request(name, requestId)];
         var window = ((long)options.DedupeWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        var gate = _keyLocks.GetOrAdd(valueKey, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using var writer = await _writers.EnterAsync(valueKey, cancellationToken);
+        var database = await connection.GetDatabaseAsync(cancellationToken);
+        var read = await CallAsync(database.StringGetAsync(keys), cancellationToken);
+        if (read.Length > 1 && read[1].HasValue)
         {
-            var database = await connection.GetDatabaseAsync(cancellationToken);
-            var read = await CallAsync(database.StringGetAsync(keys), cancellationToken);
-            if (read.Length > 1 && read[1].HasValue)
-            {
-                return new MultiplyOutcome(Decode(read[1]), Replayed: true);
-            }
-
-            var current = read[0];
-            for (var attempt = 1; ; attempt++)
-            {
-                var product = (current.HasValue ? Decode(current) : BigInteger.One) * factor;
-                if (!ExactInteger.FitsCap(product))
-                {
-                    throw new AccumulatorOverflowException(name);
-                }
-
-                var encoded = AccumulatorKeys.Encode(product);
-                RedisValue[] args = [current.HasValue ? current : RedisValue.EmptyString, encoded, window];
-                var reply = (RedisResult[])(await CallAsync(database.ScriptEvaluateAsync(CompareAndSetScript, keys, args), cancellationToken))!;
-                switch ((long)reply[0])
-                {
-                    case Applied:
-                        return new MultiplyOutcome(product, Replayed: false);
-                    case AlreadyApplied:
-                        return new MultiplyOutcome(Decode((RedisValue)reply[1]), Replayed: true);
-                }
-
-                // Another replica wrote first; the script handed back what it wrote.
-                var seen = (RedisValue)reply[1];
-                current = seen.IsNullOrEmpty ? RedisValue.Null : seen;
-                if (attempt >= MaxAttempts)
-                {
-                    throw new AccumulatorContentionException(name, attempt);
-                }
-
-                Log.MultiplyConflict(logger, name, attempt);
-                await Task.Delay(Backoff(attempt), timeProvider, cancellationToken);
-            }
+            return new MultiplyOutcome(Decode(read[1]), Replayed: true);
         }
-        finally
+
+        var current = read[0];
+        for (var attempt = 1; ; attempt++)
         {
-            gate.Release();
+            var product = (current.HasValue ? Decode(current) : BigInteger.One) * factor;
+            if (!ExactInteger.FitsCap(product))
+            {
+                throw new AccumulatorOverflowException(name);
+            }
+
+            var encoded = AccumulatorKeys.Encode(product);
+            RedisValue[] args = [current.HasValue ? current : RedisValue.EmptyString, encoded, window];
+            var reply = (RedisResult[])(await CallAsync(database.ScriptEvaluateAsync(CompareAndSetScript, keys, args), cancellationToken))!;
+            switch ((long)reply[0])
+            {
+                case Applied:
+                    return new MultiplyOutcome(product, Replayed: false);
+                case AlreadyApplied:
+                    return new MultiplyOutcome(Decode((RedisValue)reply[1]), Replayed: true);
+            }
+
+            // Another replica wrote first; the script handed back what it wrote.
+            var seen = (RedisValue)reply[1];
+            current = seen.IsNullOrEmpty ? RedisValue.Null : seen;
+            if (attempt >= ContentionBackoff.MaxAttempts)
+            {
+                throw new AccumulatorContentionException(name, attempt);
+            }
+
+            Log.MultiplyConflict(logger, name, attempt);
+            await Task.Delay(ContentionBackoff.Next(attempt), timeProvider, cancellationToken);
         }
     }
 
@@ -126,12 +113,5 @@ internal sealed class RedisAccumulatorStore(
         {
             throw new RedisStoreUnavailableException(connection.Description, ex);
         }
-    }
-
-    /// <summary>Exponential backoff from 1 ms, capped at 50 ms, with full jitter so racing replicas spread out.</summary>
-    private static TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(50.0, Math.Pow(2, Math.Min(attempt, 6)));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
     }
 }
