@@ -61,6 +61,21 @@ public sealed class MultiplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Multiply_SameRequestIdSentConcurrently_IsAppliedOnceAndEveryCallGetsTheFirstResult()
+    {
+        var name = UniqueName();
+        var id = Guid.NewGuid().ToString("N");
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? First : Second).MultiplyAsync(new MultiplyRequest { Factor = "7", Name = name, RequestId = id }).ResponseAsync.DefaultTimeout()));
+        var value = await First.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal("7", value.Value);
+        Assert.All(replies, r => Assert.Equal("7", r.Result));
+        Assert.Single(replies, r => !r.Replayed);
+    }
+
+    [Fact]
     public async Task Multiply_ConcurrentTasksThroughTwoServers_LoseNoUpdate()
     {
         var name = UniqueName();
