@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Roundabout.Hosting;
@@ -20,11 +19,4 @@ public static class LoggingSetup
         logging.AddConsoleFormatter<ExerciseLogFormatter, ExerciseLogFormatterOptions>(o => o.DefaultTag = defaultTag);
         return logging;
     }
-
-    /// <summary>A logger factory for commands that run without a host (the client and scripts).</summary>
-    public static ILoggerFactory CreateConsoleFactory(string defaultTag, LogLevel minimum = LogLevel.Information) =>
-        LoggerFactory.Create(logging => logging.AddExerciseConsole(defaultTag, minimum));
-
-    internal static IServiceCollection AddExerciseLogging(this IServiceCollection services, string defaultTag) =>
-        services.AddLogging(logging => logging.AddExerciseConsole(defaultTag));
 }

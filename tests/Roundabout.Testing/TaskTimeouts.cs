@@ -8,6 +8,4 @@ public static class TaskTimeouts
     public static Task DefaultTimeout(this Task task) => task.WaitAsync(Default);
 
     public static Task<T> DefaultTimeout<T>(this Task<T> task) => task.WaitAsync(Default);
-
-    public static Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout) => task.WaitAsync(timeout);
 }
