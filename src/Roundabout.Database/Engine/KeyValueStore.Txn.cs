@@ -3,8 +3,8 @@ namespace Roundabout.Database.Engine;
 internal sealed partial class KeyValueStore
 {
     /// <summary>
-    /// Checks every compare against the keys' current versions; if all hold, applies every write
-    /// under one new revision, all or nothing, and acknowledges once that is on disk.
+    /// Checks every compare against the keys' current versions; if all hold, applies every op in
+    /// order under one new revision, all or nothing, and acknowledges once that is on disk.
     /// </summary>
     public async Task<TxnResult> TxnAsync(IReadOnlyList<VersionCompare> compares, IReadOnlyList<TxnWrite> writes, CancellationToken cancellationToken)
     {
@@ -26,31 +26,33 @@ internal sealed partial class KeyValueStore
 
             if (!holds)
             {
-                result = new TxnResult(false, 0, current);
+                result = new TxnResult(false, 0, current, []);
                 durable = _log.WhenDurable(_revision);
             }
             else if (writes.Count == 0)
             {
-                result = new TxnResult(true, 0, []);
+                result = new TxnResult(true, 0, [], []);
                 durable = _log.WhenDurable(_revision);
             }
             else
             {
-                var mutations = new Mutation[writes.Count];
-                for (var i = 0; i < writes.Count; i++)
+                var (mutations, outcomes) = PlanLocked(writes, now);
+                if (mutations.Length == 0)
                 {
-                    var write = writes[i];
-                    mutations[i] = write.Value is null
-                        ? Mutation.Delete(write.Key)
-                        : Mutation.Put(write.Key, write.Value, write.TtlMs == 0 ? 0 : now + write.TtlMs);
+                    // Every op was a replay: nothing to write, but the first results it returns
+                    // must be on disk before the reply, like any read.
+                    result = new TxnResult(true, 0, [], outcomes);
+                    durable = _log.WhenDurable(_revision);
                 }
+                else
+                {
+                    var commit = new Commit(_revision + 1, mutations);
 
-                var commit = new Commit(_revision + 1, mutations);
-
-                // The log first: if it refuses (closed or failed), memory is untouched.
-                durable = _log.Append(commit);
-                ApplyLocked(commit);
-                result = new TxnResult(true, commit.Revision, []);
+                    // The log first: if it refuses (closed or failed), memory is untouched.
+                    durable = _log.Append(commit);
+                    ApplyLocked(commit);
+                    result = new TxnResult(true, commit.Revision, [], outcomes);
+                }
             }
         }
 
@@ -76,20 +78,54 @@ internal sealed partial class KeyValueStore
             StoreLimits.CheckExpectedVersion(compares[i].ExpectedVersion, $"compares[{i}].expected_version");
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // A put or delete writes its key once, and no other op of the transaction touches it.
+        // Atomic ops may update one key many times (applied in order, as a server's batch of
+        // multiplies is), but their value keys and idempotency keys are kept apart.
+        var plain = new HashSet<string>(StringComparer.Ordinal);
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        var records = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
             StoreLimits.CheckKey(write.Key, $"ops[{i}].key");
-            if (write.Value is not null)
+            if (write.Atomic is { } update)
             {
-                StoreLimits.CheckValue(write.Value, $"ops[{i}].value");
-                StoreLimits.CheckTtl(write.TtlMs, $"ops[{i}].ttl_ms");
+                values.Add(write.Key);
+                if (update.RequestKey is { } record)
+                {
+                    StoreLimits.CheckKey(record, $"ops[{i}].request_key");
+                    StoreLimits.CheckTtl(update.RequestTtlMs, $"ops[{i}].request_ttl_ms");
+                    records.Add(record);
+                }
             }
-
-            if (!seen.Add(write.Key))
+            else
             {
-                throw new InvalidRequestException($"ops[{i}] writes the key '{write.Key}' again; a transaction may write each key once.");
+                if (write.Value is not null)
+                {
+                    StoreLimits.CheckValue(write.Value, $"ops[{i}].value");
+                    StoreLimits.CheckTtl(write.TtlMs, $"ops[{i}].ttl_ms");
+                }
+
+                if (!plain.Add(write.Key))
+                {
+                    throw new InvalidRequestException($"ops[{i}] writes the key '{write.Key}' again; a transaction may write each key once.");
+                }
+            }
+        }
+
+        foreach (var key in plain)
+        {
+            if (values.Contains(key) || records.Contains(key))
+            {
+                throw new InvalidRequestException($"The key '{key}' is written by a put or delete and by an atomic op of the same transaction; write each key with one kind of op.");
+            }
+        }
+
+        foreach (var key in values)
+        {
+            if (records.Contains(key))
+            {
+                throw new InvalidRequestException($"The key '{key}' is both an atomic op's value and a request_key in the same transaction; keep idempotency records apart from values.");
             }
         }
     }

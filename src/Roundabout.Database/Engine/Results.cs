@@ -9,7 +9,14 @@ internal sealed record CasResult(bool Succeeded, long Version);
 
 /// <param name="Version">The version given to every written key on success; 0 on failure or when nothing was written.</param>
 /// <param name="CurrentVersions">On failure, the current version of each compared key, in request order.</param>
-internal sealed record TxnResult(bool Succeeded, long Version, IReadOnlyList<long> CurrentVersions);
+/// <param name="Outcomes">On success, one per op in request order; empty on failure.</param>
+internal sealed record TxnResult(bool Succeeded, long Version, IReadOnlyList<long> CurrentVersions, IReadOnlyList<OpOutcome> Outcomes);
+
+/// <summary>What one op of a successful transaction produced: for an atomic op its result (or the first result, replayed); nothing for a put or delete.</summary>
+internal readonly record struct OpOutcome(byte[]? Value, bool Replayed)
+{
+    public static OpOutcome None => default;
+}
 
 /// <summary>A consistent copy of the store at one revision: what a snapshot holds and what recovery rebuilds.</summary>
 internal sealed record StoreImage(long Revision, IReadOnlyList<KeyValuePair<string, StoredEntry>> Entries)

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Database.V1;
 using Roundabout.Database.Engine;
 
@@ -45,15 +46,40 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
             {
                 TxnOp.OpOneofCase.Put => TxnWrite.Put(op.Put.Key, op.Put.Value.ToByteArray(), op.Put.TtlMs),
                 TxnOp.OpOneofCase.Delete => TxnWrite.Delete(op.Delete.Key),
-                _ => throw new InvalidRequestException($"ops[{i}] is empty; set either put or delete."),
+                TxnOp.OpOneofCase.Atomic => TxnWrite.Update(op.Atomic.Key, ToUpdate(op.Atomic, i)),
+                _ => throw new InvalidRequestException($"ops[{i}] is empty; set put, delete or atomic."),
             });
         }
 
         var result = await store.TxnAsync(compares, writes, ct);
         var response = new TxnResponse { Succeeded = result.Succeeded, Version = result.Version };
         response.CurrentVersions.AddRange(result.CurrentVersions);
+        foreach (var outcome in result.Outcomes)
+        {
+            response.Results.Add(outcome.Value is null
+                ? new OpResult()
+                : new OpResult { Value = UnsafeByteOperations.UnsafeWrap(outcome.Value), Replayed = outcome.Replayed });
+        }
+
         return response;
     });
+
+    private static AtomicUpdate ToUpdate(AtomicOp op, int index)
+    {
+        var operation = op.Kind switch
+        {
+            AtomicKind.Multiply => AtomicOperation.Multiply,
+            AtomicKind.Add => AtomicOperation.Add,
+            _ => throw new InvalidRequestException($"ops[{index}].atomic.kind is {op.Kind}; use ATOMIC_KIND_MULTIPLY or ATOMIC_KIND_ADD."),
+        };
+        var operand = ExactInteger.TryParse(op.Operand, out var value, out var error) switch
+        {
+            ParseOutcome.Ok => value,
+            ParseOutcome.TooLarge => throw new ResultOutOfRangeException($"ops[{index}].atomic.operand: {error}"),
+            _ => throw new InvalidRequestException($"ops[{index}].atomic.operand: {error}"),
+        };
+        return new AtomicUpdate(operation, operand, op.RequestKey.Length == 0 ? null : op.RequestKey, op.RequestTtlMs);
+    }
 
     private static KeyValue ToMessage(KeyValueItem item) => new()
     {
@@ -73,6 +99,14 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
         catch (InvalidRequestException ex)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
+        }
+        catch (ResultOutOfRangeException ex)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, ex.Message));
+        }
+        catch (NotAnIntegerException ex)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
         }
         catch (StoreUnavailableException ex)
         {

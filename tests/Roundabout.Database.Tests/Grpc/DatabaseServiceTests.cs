@@ -138,6 +138,11 @@ public sealed class DatabaseServiceTests
     [InlineData("txn.ops.delete.key too long")]
     [InlineData("txn.ops duplicate key")]
     [InlineData("txn.ops too many")]
+    [InlineData("txn.ops.atomic.kind unspecified")]
+    [InlineData("txn.ops.atomic.operand not a number")]
+    [InlineData("txn.ops.atomic.key empty")]
+    [InlineData("txn.ops.atomic.request_ttl_ms negative")]
+    [InlineData("txn.ops.atomic put on the same key")]
     public async Task BadInput_InEveryField_IsInvalidArgumentAndChangesNothing(string field)
     {
         await using var server = await DatabaseServer.StartAsync();
@@ -170,6 +175,11 @@ public sealed class DatabaseServiceTests
             "txn.ops.delete.key too long" => db.TxnAsync(Txn(new TxnOp { Delete = new DeleteOp { Key = longKey } })).ResponseAsync,
             "txn.ops duplicate key" => db.TxnAsync(Txn(new TxnOp { Put = new PutOp { Key = "k" } }, new TxnOp { Delete = new DeleteOp { Key = "k" } })).ResponseAsync,
             "txn.ops too many" => db.TxnAsync(Txn([.. Enumerable.Range(0, 129).Select(i => new TxnOp { Put = new PutOp { Key = $"k{i}" } })])).ResponseAsync,
+            "txn.ops.atomic.kind unspecified" => db.TxnAsync(Txn(new TxnOp { Atomic = new AtomicOp { Key = "k", Operand = "2" } })).ResponseAsync,
+            "txn.ops.atomic.operand not a number" => db.TxnAsync(Txn(Atomic("k", "two"))).ResponseAsync,
+            "txn.ops.atomic.key empty" => db.TxnAsync(Txn(Atomic(string.Empty, "2"))).ResponseAsync,
+            "txn.ops.atomic.request_ttl_ms negative" => db.TxnAsync(Txn(new TxnOp { Atomic = new AtomicOp { Key = "k", Kind = AtomicKind.Multiply, Operand = "2", RequestKey = "r", RequestTtlMs = -1 } })).ResponseAsync,
+            "txn.ops.atomic put on the same key" => db.TxnAsync(Txn(Atomic("k", "2"), new TxnOp { Put = new PutOp { Key = "k" } })).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
 
@@ -181,6 +191,45 @@ public sealed class DatabaseServiceTests
         // The server is unharmed by bad input.
         Assert.Equal(1, (await db.PutAsync(new PutRequest { Key = "ok", Value = Bytes("1") })).Version);
     }
+
+    [Fact]
+    public async Task Txn_AtomicMultiply_AppliesInOrderWithDedupeRecordsAndReplays()
+    {
+        await using var server = await DatabaseServer.StartAsync();
+        var db = server.Client;
+
+        var first = await db.TxnAsync(Txn(Atomic("acc/{a}", "3", "acc/{a}/req/1"), Atomic("acc/{a}", "-5", "acc/{a}/req/2"), Atomic("acc/{a}", "7")));
+        var retry = await db.TxnAsync(Txn(Atomic("acc/{a}", "3", "acc/{a}/req/1"), Atomic("acc/{a}", "2", "acc/{a}/req/3")));
+
+        Assert.True(first.Succeeded);
+        Assert.Equal(["3", "-15", "-105"], first.Results.Select(r => r.Value.ToStringUtf8()).ToArray());
+        Assert.All(first.Results, r => Assert.False(r.Replayed));
+        Assert.Equal([("3", true), ("-210", false)], retry.Results.Select(r => (r.Value.ToStringUtf8(), r.Replayed)).ToArray());
+        Assert.Equal("-210", (await db.GetAsync(new GetRequest { Key = "acc/{a}" })).Item.Value.ToStringUtf8());
+        Assert.Equal("-15", (await db.GetAsync(new GetRequest { Key = "acc/{a}/req/2" })).Item.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Txn_AtomicPastTheCapOrOnText_IsRefusedWithItsOwnStatusAndChangesNothing()
+    {
+        await using var server = await DatabaseServer.StartAsync();
+        var db = server.Client;
+        var half = (System.Numerics.BigInteger.One << 4095).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await db.PutAsync(new PutRequest { Key = "acc", Value = Bytes(half) });
+        await db.PutAsync(new PutRequest { Key = "text", Value = Bytes("hello") });
+
+        var overflow = await Assert.ThrowsAsync<RpcException>(() => db.TxnAsync(Txn(Atomic("acc", "2", "req/1"))).ResponseAsync.DefaultTimeout());
+        var notANumber = await Assert.ThrowsAsync<RpcException>(() => db.TxnAsync(Txn(Atomic("text", "2"))).ResponseAsync.DefaultTimeout());
+
+        Assert.Equal(StatusCode.OutOfRange, overflow.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, notANumber.StatusCode);
+        Assert.Equal(half, (await db.GetAsync(new GetRequest { Key = "acc" })).Item.Value.ToStringUtf8());
+        Assert.False((await db.GetAsync(new GetRequest { Key = "req/1" })).Found);
+        Assert.Equal("hello", (await db.GetAsync(new GetRequest { Key = "text" })).Item.Value.ToStringUtf8());
+    }
+
+    private static TxnOp Atomic(string key, string operand, string requestKey = "") =>
+        new() { Atomic = new AtomicOp { Key = key, Kind = AtomicKind.Multiply, Operand = operand, RequestKey = requestKey, RequestTtlMs = requestKey.Length == 0 ? 0 : 600_000 } };
 
     private static TxnRequest Txn(params TxnOp[] ops) => Txn(null, ops);
 
