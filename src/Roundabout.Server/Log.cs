@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Request refused: {Reason}")]
     public static partial void Refused(ILogger logger, string reason);
 
-    [LoggerMessage(8, LogLevel.Debug, "Multiply on '{Name}' lost a race (attempt {Attempt}); retrying")]
-    public static partial void MultiplyConflict(ILogger logger, string name, int attempt);
+    [LoggerMessage(8, LogLevel.Information, "{Sums} more Sum and {Multiplies} more Multiply requests in the last second (one line per request resumes below {Limit} requests/s)")]
+    public static partial void RequestsSummarized(ILogger logger, long sums, long multiplies, int limit);
 
     [LoggerMessage(9, LogLevel.Warning, "Database at {Address} is not reachable yet ({Reason}); retrying in {Delay}")]
     public static partial void DatabaseUnreachable(ILogger logger, string address, string reason, TimeSpan delay);

@@ -20,6 +20,7 @@ public static class ServerHost
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ServerIdentity>();
+        services.AddSingleton<RequestLog>();
         services.AddSingleton(new RegistrationOptions
         {
             Registries = options.Registry,

@@ -42,6 +42,15 @@ public sealed class ServerHostOptions
     /// <summary>The deadline of each call the server makes to its registry or database.</summary>
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The most multiplies of one accumulator this server combines into one store write; 1 turns
+    /// combining off (every multiply is its own write).
+    /// </summary>
+    public int MultiplyBatch { get; init; } = DefaultMultiplyBatch;
+
+    /// <summary>The default of <see cref="MultiplyBatch"/>, and its ceiling: the database takes at most 128 ops in one transaction.</summary>
+    public const int DefaultMultiplyBatch = 128;
+
     public void Validate()
     {
         if (Port is < 0 or > 65535)
@@ -62,6 +71,11 @@ public sealed class ServerHostOptions
         if (Store is { Endpoints.Count: 0 } || Store is { Kind: StoreKind.Embedded, Endpoints.Count: > 1 })
         {
             throw new ArgumentException($"The store '{Store}' needs one address for the embedded database, or at least one for Redis.", nameof(Store));
+        }
+
+        if (MultiplyBatch is < 1 or > DefaultMultiplyBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MultiplyBatch), MultiplyBatch, $"The multiply batch must be from 1 (no combining) to {DefaultMultiplyBatch}.");
         }
 
         if (DedupeWindow <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero)

@@ -28,7 +28,3 @@ public sealed record MultiplyOutcome(BigInteger Result, bool Replayed);
 /// <summary>The product would pass the cap of <see cref="Contracts.ExactInteger.MaxBits"/> bits.</summary>
 public sealed class AccumulatorOverflowException(string name)
     : Exception($"Multiplying accumulator '{name}' would pass the cap of 2^{Contracts.ExactInteger.MaxBits}; it was left unchanged. Reset it with 'roundabout reset --name {name}'.");
-
-/// <summary>Too many replicas raced for one accumulator; the multiply was not applied.</summary>
-public sealed class AccumulatorContentionException(string name, int attempts)
-    : Exception($"Accumulator '{name}' stayed contended for {attempts} attempts; the multiply was not applied. Try again.");

@@ -1,12 +1,9 @@
 namespace Roundabout.Server.Accumulators;
 
 /// <summary>
-/// The multiplies of one accumulator waiting in this server. The first caller to find nobody
-/// writing becomes the writer: it takes everything queued, writes it as one transaction, and
-/// repeats until the queue is empty, while later callers just wait for their outcome (group
-/// commit, as the database does for its fsyncs). Replicas still race each other through the
-/// store's compare-and-set; within one server, contention turns into bigger batches instead of
-/// failed transactions.
+/// The multiplies of one accumulator waiting in this server for <see cref="MultiplyCombiner"/>.
+/// The first caller to find nobody writing becomes the writer: it takes batches until the queue
+/// is empty, while later callers just wait for their outcome.
 /// </summary>
 internal sealed class MultiplyQueue
 {

@@ -1,104 +1,95 @@
 using System.Globalization;
 using System.Numerics;
-using Microsoft.Extensions.Logging;
-using Roundabout.Contracts;
 using StackExchange.Redis;
 
 namespace Roundabout.Server.Accumulators;
 
 /// <summary>
-/// Accumulators in Redis. Lua has no big integers, so the product is computed here and written by
-/// a compare-and-set script: it sets the value, and the request's dedupe record with its expiry,
-/// only if the value still holds what this server read and the request id is unseen. Both keys
-/// carry the accumulator's hash tag, so on Redis Cluster they live on one slot and the script stays
-/// atomic. Comparing content rather than a version is safe because the new value depends only on
-/// the old one: a value that went away and came back (a reset) still yields the right product.
+/// Accumulators in Redis. A batch of multiplies is one EVALSHA of <see cref="RedisMultiplyScript"/>,
+/// which multiplies the exact value and writes every request's dedupe record with its expiry, in
+/// one atomic step inside Redis: replicas never conflict and no value is read first. The value
+/// and its dedupe records carry the accumulator's hash tag, so on Redis Cluster they live on one
+/// slot and the script stays atomic.
 /// </summary>
-internal sealed class RedisAccumulatorStore(
-    RedisConnection connection,
-    ServerHostOptions options,
-    TimeProvider timeProvider,
-    ILogger<RedisAccumulatorStore> logger) : IAccumulatorStore
+internal sealed class RedisAccumulatorStore : IAccumulatorStore
 {
-    // Status codes the script answers with, first element of its reply.
-    private const long Conflict = 0;
-    private const long Applied = 1;
-    private const long AlreadyApplied = 2;
+    private readonly RedisConnection _connection;
+    private readonly string _window;
+    private readonly MultiplyCombiner _combiner;
 
-    // KEYS[1] value, KEYS[2] dedupe record (optional). ARGV[1] the value read ('' when absent),
-    // ARGV[2] the product, ARGV[3] the dedupe window in milliseconds.
-    private const string CompareAndSetScript = """
-        if KEYS[2] then
-          local first = redis.call('GET', KEYS[2])
-          if first then return {2, first} end
-        end
-        local current = redis.call('GET', KEYS[1])
-        if not current then current = '' end
-        if current ~= ARGV[1] then return {0, current} end
-        redis.call('SET', KEYS[1], ARGV[2])
-        if KEYS[2] then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
-        return {1, ARGV[2]}
-        """;
-
-    private readonly KeyedGate _writers = new();
-
-    public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
+    public RedisAccumulatorStore(RedisConnection connection, ServerHostOptions options)
     {
-        var valueKey = AccumulatorKeys.Value(name);
-        RedisKey[] keys = string.IsNullOrEmpty(requestId) ? [valueKey] : [valueKey, AccumulatorKeys.Request(name, requestId)];
-        var window = ((long)options.DedupeWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        using var writer = await _writers.EnterAsync(valueKey, cancellationToken);
-        var database = await connection.GetDatabaseAsync(cancellationToken);
-        var read = await CallAsync(database.StringGetAsync(keys), cancellationToken);
-        if (read.Length > 1 && read[1].HasValue)
-        {
-            return new MultiplyOutcome(Decode(read[1]), Replayed: true);
-        }
-
-        var current = read[0];
-        for (var attempt = 1; ; attempt++)
-        {
-            var product = (current.HasValue ? Decode(current) : BigInteger.One) * factor;
-            if (!ExactInteger.FitsCap(product))
-            {
-                throw new AccumulatorOverflowException(name);
-            }
-
-            var encoded = AccumulatorKeys.Encode(product);
-            RedisValue[] args = [current.HasValue ? current : RedisValue.EmptyString, encoded, window];
-            var reply = (RedisResult[])(await CallAsync(database.ScriptEvaluateAsync(CompareAndSetScript, keys, args), cancellationToken))!;
-            switch ((long)reply[0])
-            {
-                case Applied:
-                    return new MultiplyOutcome(product, Replayed: false);
-                case AlreadyApplied:
-                    return new MultiplyOutcome(Decode((RedisValue)reply[1]), Replayed: true);
-            }
-
-            // Another replica wrote first; the script handed back what it wrote.
-            var seen = (RedisValue)reply[1];
-            current = seen.IsNullOrEmpty ? RedisValue.Null : seen;
-            if (attempt >= ContentionBackoff.MaxAttempts)
-            {
-                throw new AccumulatorContentionException(name, attempt);
-            }
-
-            Log.MultiplyConflict(logger, name, attempt);
-            await Task.Delay(ContentionBackoff.Next(attempt), timeProvider, cancellationToken);
-        }
+        _connection = connection;
+        _window = ((long)options.DedupeWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch);
     }
+
+    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>
+        _combiner.MultiplyAsync(name, factor, requestId, cancellationToken);
 
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var database = await connection.GetDatabaseAsync(cancellationToken);
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
         var value = await CallAsync(database.StringGetAsync(AccumulatorKeys.Value(name)), cancellationToken);
         return value.HasValue ? Decode(value) : BigInteger.One;
     }
 
     public async Task ResetAsync(string name, CancellationToken cancellationToken)
     {
-        var database = await connection.GetDatabaseAsync(cancellationToken);
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
         await CallAsync(database.StringSetAsync(AccumulatorKeys.Value(name), AccumulatorKeys.Encode(BigInteger.One)), cancellationToken);
+    }
+
+    private async Task<MultiplyOutcome[]> WriteAsync(string name, IReadOnlyList<PendingMultiply> batch, CancellationToken cancellationToken)
+    {
+        var keys = new List<RedisKey>(batch.Count + 1) { AccumulatorKeys.Value(name) };
+        var records = new Dictionary<string, int>(StringComparer.Ordinal);
+        var args = new RedisValue[2 + 2 * batch.Count];
+        args[0] = _window;
+        args[1] = RedisMultiplyScript.Cap;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var record = 0;
+            if (batch[i].RequestId is { } id && !records.TryGetValue(id, out record))
+            {
+                keys.Add(AccumulatorKeys.Request(name, id));
+                record = records[id] = keys.Count;
+            }
+
+            args[2 + 2 * i] = AccumulatorKeys.Encode(batch[i].Factor);
+            args[3 + 2 * i] = record;
+        }
+
+        var database = await _connection.GetDatabaseAsync(cancellationToken);
+        var reply = (RedisResult[])(await EvaluateAsync(database, [.. keys], args, cancellationToken))!;
+        switch ((long)reply[0])
+        {
+            case RedisMultiplyScript.Overflow:
+                throw new AccumulatorOverflowException(name);
+            case RedisMultiplyScript.NotAnInteger:
+                throw new InvalidDataException($"The value of accumulator '{name}' in Redis at {_connection.Description} is not a decimal integer; reset it with 'roundabout reset --name {name}'.");
+        }
+
+        var outcomes = new MultiplyOutcome[batch.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = new MultiplyOutcome(Decode((RedisValue)reply[1 + 2 * i]), (long)reply[2 + 2 * i] == 1);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>EVALSHA; a Redis that does not hold the script yet (new, or restarted) gets it once by EVAL, which caches it.</summary>
+    private async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CallAsync(database.ScriptEvaluateAsync(RedisMultiplyScript.Hash, keys, args), cancellationToken);
+        }
+        catch (RedisStoreUnavailableException ex) when (ex.InnerException is RedisServerException noScript && noScript.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await CallAsync(database.ScriptEvaluateAsync(RedisMultiplyScript.Source, keys, args), cancellationToken);
+        }
     }
 
     private static BigInteger Decode(RedisValue value) => AccumulatorKeys.Decode((byte[])value!);
@@ -111,7 +102,7 @@ internal sealed class RedisAccumulatorStore(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            throw new RedisStoreUnavailableException(connection.Description, ex);
+            throw new RedisStoreUnavailableException(_connection.Description, ex);
         }
     }
 }

@@ -11,6 +11,7 @@ namespace Roundabout.Server.Calculation;
 internal sealed class CalculatorService(
     IAccumulatorStore store,
     ServerIdentity identity,
+    RequestLog requestLog,
     ILogger<CalculatorService> logger) : Calculator.CalculatorBase
 {
     public override Task<SumReply> Sum(SumRequest request, ServerCallContext context)
@@ -24,7 +25,11 @@ internal sealed class CalculatorService(
         }
 
         var text = ExactInteger.Format(result);
-        Log.Sum(logger, LogText.Short(request.A), LogText.Short(request.B), LogText.Short(text));
+        if (requestLog.ShouldLog(RequestKind.Sum))
+        {
+            Log.Sum(logger, LogText.Short(request.A), LogText.Short(request.B), LogText.Short(text));
+        }
+
         return Task.FromResult(new SumReply { Result = text, Server = identity.Address });
     }
 
@@ -40,13 +45,16 @@ internal sealed class CalculatorService(
 
         var outcome = await CallStoreAsync(() => store.MultiplyAsync(name, factor, requestId, context.CancellationToken), name);
         var text = ExactInteger.Format(outcome.Result);
-        if (outcome.Replayed)
+        if (requestLog.ShouldLog(RequestKind.Multiply))
         {
-            Log.MultiplyReplayed(logger, name, requestId, LogText.Short(text));
-        }
-        else
-        {
-            Log.Multiply(logger, name, LogText.Short(request.Factor), LogText.Short(text));
+            if (outcome.Replayed)
+            {
+                Log.MultiplyReplayed(logger, name, requestId, LogText.Short(text));
+            }
+            else
+            {
+                Log.Multiply(logger, name, LogText.Short(request.Factor), LogText.Short(text));
+            }
         }
 
         return new MultiplyReply { Result = text, Server = identity.Address, Name = name, Replayed = outcome.Replayed };
@@ -98,10 +106,6 @@ internal sealed class CalculatorService(
         catch (AccumulatorOverflowException ex)
         {
             throw Refuse(StatusCode.OutOfRange, ex.Message);
-        }
-        catch (AccumulatorContentionException ex)
-        {
-            throw Refuse(StatusCode.Aborted, ex.Message);
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Cancelled)
         {
