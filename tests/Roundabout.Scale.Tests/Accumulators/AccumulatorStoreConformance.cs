@@ -1,5 +1,6 @@
 using System.Numerics;
 using Roundabout.Contracts;
+using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 
 namespace Roundabout.Scale.Tests.Accumulators;
@@ -11,7 +12,9 @@ namespace Roundabout.Scale.Tests.Accumulators;
 public abstract class AccumulatorStoreConformance
 {
     /// <summary>A new store instance with its own connection to the shared engine.</summary>
-    protected abstract Task<IAccumulatorStore> CreateStoreAsync();
+    protected abstract Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch);
+
+    private Task<IAccumulatorStore> CreateStoreAsync() => CreateStoreAsync(ServerHostOptions.DefaultMultiplyBatch);
 
     protected static string UniqueName() => "t-" + Guid.NewGuid().ToString("N")[..20];
 
@@ -25,10 +28,12 @@ public abstract class AccumulatorStoreConformance
         Assert.Equal(BigInteger.One, await store.GetAsync(UniqueName(), Timeout).DefaultTimeout());
     }
 
-    [Fact]
-    public async Task Multiply_ConcurrentTasksThroughTwoStores_EveryProductAppliedExactlyOnce()
+    [Theory]
+    [InlineData(ServerHostOptions.DefaultMultiplyBatch)]
+    [InlineData(1)]
+    public async Task Multiply_ConcurrentTasksThroughTwoStores_EveryProductAppliedExactlyOnce(int multiplyBatch)
     {
-        var stores = new[] { await CreateStoreAsync(), await CreateStoreAsync() };
+        var stores = new[] { await CreateStoreAsync(multiplyBatch), await CreateStoreAsync(multiplyBatch) };
         var name = UniqueName();
         const int tasks = 8;
         const int perTask = 60;
@@ -107,6 +112,45 @@ public abstract class AccumulatorStoreConformance
         Assert.Equal(big, await store.GetAsync(name, Timeout).DefaultTimeout());
         // The refused request left no dedupe record: the same id with a factor that fits applies.
         Assert.Equal(new MultiplyOutcome(big * 2, Replayed: false), await store.MultiplyAsync(name, 2, "over", Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_ConcurrentBatchWithOneProductPastTheCap_RefusesOnlyThatOne()
+    {
+        var stores = new[] { await CreateStoreAsync(), await CreateStoreAsync() };
+        var name = UniqueName();
+        await stores[0].MultiplyAsync(name, BigInteger.Pow(2, ExactInteger.MaxBits - 6), null, Timeout).DefaultTimeout();
+
+        // Five doublings fit (2^4095), and 2^10 never does, whatever order the batch takes.
+        var doublings = Enumerable.Range(0, 5).Select(i => stores[i % 2].MultiplyAsync(name, 2, $"d{i}", Timeout)).ToList();
+        var over = stores[0].MultiplyAsync(name, 1 << 10, "over", Timeout);
+
+        await Assert.ThrowsAsync<AccumulatorOverflowException>(() => over).DefaultTimeout();
+        await Task.WhenAll(doublings).DefaultTimeout();
+        Assert.Equal(BigInteger.Pow(2, ExactInteger.MaxBits - 1), await stores[1].GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Multiply_BigFactorsOfBothSigns_AreExact()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var random = new Random(4096);
+        var expected = BigInteger.One;
+        for (var i = 0; i < 12; i++)
+        {
+            var bytes = new byte[1 + random.Next(40)];
+            random.NextBytes(bytes);
+            var factor = i % 4 == 1 ? BigInteger.Pow(10, 20 + i) - 1 : new BigInteger(bytes, isUnsigned: true) + 1;
+            factor = i % 3 == 0 ? -factor : factor;
+            expected *= factor;
+
+            var outcome = await store.MultiplyAsync(name, factor, $"big{i}", Timeout).DefaultTimeout();
+
+            Assert.Equal(expected, outcome.Result);
+        }
+
+        Assert.Equal(expected, await store.GetAsync(name, Timeout).DefaultTimeout());
     }
 
     [Fact]

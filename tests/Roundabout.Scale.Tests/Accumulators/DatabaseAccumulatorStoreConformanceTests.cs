@@ -5,5 +5,5 @@ namespace Roundabout.Scale.Tests.Accumulators;
 /// <summary>The store contract on Roundabout's own durable database: the embedded default.</summary>
 public sealed class DatabaseAccumulatorStoreConformanceTests(DatabaseFixture database) : AccumulatorStoreConformance, IClassFixture<DatabaseFixture>
 {
-    protected override Task<IAccumulatorStore> CreateStoreAsync() => Task.FromResult<IAccumulatorStore>(database.CreateStore());
+    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(database.CreateStore(multiplyBatch: multiplyBatch));
 }

@@ -24,7 +24,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
         _port = _app.GetBoundPort();
     }
 
-    internal DatabaseAccumulatorStore CreateStore()
+    internal DatabaseAccumulatorStore CreateStore(int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch)
     {
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
         lock (_channels)
@@ -32,7 +32,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
             _channels.Add(channel);
         }
 
-        return new DatabaseAccumulatorStore(new DatabaseClient(channel), new ServerHostOptions(), TimeProvider.System, NullLogger<DatabaseAccumulatorStore>.Instance);
+        return new DatabaseAccumulatorStore(new DatabaseClient(channel), new ServerHostOptions { MultiplyBatch = multiplyBatch }, TimeProvider.System);
     }
 
     public async Task DisposeAsync()

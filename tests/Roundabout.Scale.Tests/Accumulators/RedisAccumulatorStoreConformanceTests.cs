@@ -5,5 +5,5 @@ namespace Roundabout.Scale.Tests.Accumulators;
 /// <summary>The store contract on a real redis-server.</summary>
 public sealed class RedisAccumulatorStoreConformanceTests(RedisFixture redis) : AccumulatorStoreConformance, IClassFixture<RedisFixture>
 {
-    protected override Task<IAccumulatorStore> CreateStoreAsync() => Task.FromResult<IAccumulatorStore>(redis.CreateStore());
+    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(redis.CreateStore(multiplyBatch: multiplyBatch));
 }

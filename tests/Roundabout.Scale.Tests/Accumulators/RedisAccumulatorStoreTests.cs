@@ -37,7 +37,7 @@ public sealed class RedisAccumulatorStoreTests
     {
         var port = FreePort.Next();
         await using var connection = new RedisConnection([new EndpointAddress("127.0.0.1", port)], TimeSpan.FromSeconds(1), NullLogger<RedisConnection>.Instance);
-        var store = new RedisAccumulatorStore(connection, new ServerHostOptions(), TimeProvider.System, NullLogger<RedisAccumulatorStore>.Instance);
+        var store = new RedisAccumulatorStore(connection, new ServerHostOptions());
 
         var error = await Assert.ThrowsAsync<RedisStoreUnavailableException>(() => store.MultiplyAsync("x", 2, "r", Timeout)).DefaultTimeout();
 

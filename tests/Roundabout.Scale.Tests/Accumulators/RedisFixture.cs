@@ -14,16 +14,16 @@ public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
 
-    internal RedisAccumulatorStore CreateStore(TimeSpan? callDeadline = null)
+    internal RedisAccumulatorStore CreateStore(TimeSpan? callDeadline = null, int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch)
     {
-        var options = new ServerHostOptions { Store = StoreAddress.Redis([Server.Address]), CallDeadline = callDeadline ?? TimeSpan.FromSeconds(10) };
+        var options = new ServerHostOptions { Store = StoreAddress.Redis([Server.Address]), CallDeadline = callDeadline ?? TimeSpan.FromSeconds(10), MultiplyBatch = multiplyBatch };
         var connection = new RedisConnection([Server.Address], options.CallDeadline, NullLogger<RedisConnection>.Instance);
         lock (_connections)
         {
             _connections.Add(connection);
         }
 
-        return new RedisAccumulatorStore(connection, options, TimeProvider.System, NullLogger<RedisAccumulatorStore>.Instance);
+        return new RedisAccumulatorStore(connection, options);
     }
 
     public async Task DisposeAsync() => await ((IAsyncDisposable)this).DisposeAsync();

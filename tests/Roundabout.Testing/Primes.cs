@@ -1,12 +1,12 @@
 using System.Numerics;
 
-namespace Roundabout.EndToEnd.Tests;
+namespace Roundabout.Testing;
 
 /// <summary>
 /// The exact check for a product accumulator: multiply by distinct primes, then factor the final
 /// value, which shows which multiplies were applied and how many times.
 /// </summary>
-internal static class Primes
+public static class Primes
 {
     public static int[] First(int count)
     {
