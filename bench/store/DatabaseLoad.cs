@@ -38,6 +38,24 @@ internal sealed class DatabaseLoad(DatabaseClient database)
         }
     }
 
+    /// <summary>
+    /// Every client on its own: one Txn with one atomic multiply (factor 1, so the value stays
+    /// small) and its own dedupe record, as a server sends a batch of one; no read, no retry.
+    /// </summary>
+    public async Task MultiplyAtomicAsync(int client, long i) =>
+        await database.TxnAsync(
+            new TxnRequest
+            {
+                Ops =
+                {
+                    new TxnOp
+                    {
+                        Atomic = new AtomicOp { Key = "bench/acc/atomic", Kind = AtomicKind.Multiply, Operand = "1", RequestKey = $"bench/acc/atomic/req/{client}/{i}", RequestTtlMs = 60_000 },
+                    },
+                },
+            },
+            deadline: Deadline());
+
     /// <summary>The same read-modify-write, with this process's multiplies combined into one Txn per round.</summary>
     public Task MultiplyCombinedAsync(int client, long i) => _combiner.MultiplyAsync(Multiplication.Factor(i));
 

@@ -19,13 +19,15 @@ var ours = new DatabaseLoad(new DatabaseClient(channel));
 await using var multiplexer = await ConnectionMultiplexer.ConnectAsync($"{redisAddress},abortConnect=false");
 var redis = new RedisLoad(multiplexer.GetDatabase());
 
-// --only put,set,multiply-combined,multiply-cas,multiply-lua,multiply-watch runs a subset.
+// --only put,set,multiply-atomic,incr,multiply-combined,multiply-cas,multiply-lua,multiply-watch runs a subset.
 var only = settings.TryGetValue("only", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() : null;
 var results = new Dictionary<string, Measurement>();
 (string Id, string Name, Func<int, long, Task> Operation)[] workloads =
 [
     ("put", "roundabout Put (durable unless run in memory)", ours.PutAsync),
     ("set", "redis SET (appendfsync always)", redis.SetAsync),
+    ("multiply-atomic", "roundabout atomic multiply (one Txn op per call)", ours.MultiplyAtomicAsync),
+    ("incr", "redis INCR (appendfsync always)", redis.IncrAsync),
     ("multiply-combined", "roundabout multiply (combined Get+Txn)", ours.MultiplyCombinedAsync),
     ("multiply-lua", "redis multiply (Lua GET*SET script)", redis.MultiplyWithScriptAsync),
     ("multiply-cas", "roundabout multiply (per-client Get+Txn loop)", ours.MultiplyWithCasLoopAsync),
@@ -41,6 +43,7 @@ foreach (var (id, name, operation) in workloads.Where(w => only is null || only.
 
 Console.WriteLine();
 Ratio("durable puts", "roundabout Put / redis SET", "put", "set");
+Ratio("atomic", "roundabout atomic multiply / redis INCR", "multiply-atomic", "incr");
 Ratio("multiply", "roundabout combined / redis Lua", "multiply-combined", "multiply-lua");
 Ratio("multiply", "roundabout Get+Txn loop / redis WATCH loop", "multiply-cas", "multiply-watch");
 return 0;

@@ -15,6 +15,8 @@ internal sealed class RedisLoad(IDatabase redis)
 
     private static readonly byte[] _value = new byte[16];
 
+    public Task IncrAsync(int client, long i) => redis.StringIncrementAsync("bench/acc/incr");
+
     public Task SetAsync(int client, long i) => redis.StringSetAsync($"bench/put/{client}/{i % 100}", _value);
 
     public Task MultiplyWithScriptAsync(int client, long i) =>

@@ -40,9 +40,25 @@ internal static class ServerCommand
         var token = CommonOptions.Token();
         var metadata = KeyValueOption.Create("--metadata", "Metadata to register, as key=value (repeatable), for example --metadata version=1.2 --metadata weight=2.");
 
+        var multiplyBatch = new Option<int>("--multiply-batch")
+        {
+            Description = $"The most concurrent multiplies of one accumulator combined into one store write (1 to {ServerHostOptions.DefaultMultiplyBatch}; 1 sends each on its own).",
+            DefaultValueFactory = _ => ServerHostOptions.DefaultMultiplyBatch,
+            Validators =
+            {
+                r =>
+                {
+                    if (r.GetValueOrDefault<int>() is < 1 or > ServerHostOptions.DefaultMultiplyBatch)
+                    {
+                        r.AddError($"--multiply-batch must be from 1 to {ServerHostOptions.DefaultMultiplyBatch}.");
+                    }
+                },
+            },
+        };
+
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, store, advertise, token, metadata,
+            port, listen, registry, database, store, advertise, token, metadata, multiplyBatch,
         };
         command.Validators.Add(r =>
         {
@@ -63,6 +79,7 @@ internal static class ServerCommand
                 AdvertiseHost = result.GetValue(advertise)!,
                 Token = result.GetValue(token),
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
+                MultiplyBatch = result.GetValue(multiplyBatch),
             };
             return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options));
         });

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Multiply that scales: for 1, 2 and 4 servers on one durable database, `roundabout bench` runs
+# Multiply and then Sum at 50 concurrent calls, and redis-benchmark runs INCR against a Redis with
+# appendfsync always, back to back in the same run. Prints multiplies/s, Multiply/Sum and
+# Multiply/INCR, and the CPU microseconds each process spent per multiply (from /proc/PID/stat).
+#   bench/multiply/run.sh
+#   BENCH_SERVERS="1 2" BENCH_DURATION=5s BENCH_CLIENTS=50 BENCH_MULTIPLY_BATCH=1 bench/multiply/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CLIENTS="${BENCH_CLIENTS:-50}"
+DURATION="${BENCH_DURATION:-10s}"
+SERVER_COUNTS="${BENCH_SERVERS:-1 2 4}"
+BATCH="${BENCH_MULTIPLY_BATCH:-}"
+INCR_REQUESTS="${BENCH_INCR_REQUESTS:-300000}"
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bench: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "bench: building (Release)"
+work="$(mktemp -d)"
+dotnet build -c Release -v q --nologo -clp:ErrorsOnly src/Roundabout.Cli -o "$work/cli" >/dev/null
+cli="$work/cli/roundabout.dll"
+rb() { dotnet "$cli" "$@"; }
+
+pids=()
+stop_all() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+cleanup() { stop_all; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for_port() {
+  for _ in $(seq 1 300); do
+    if ! port_is_free "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "bench: nothing listens on port $1" >&2
+  return 1
+}
+# A block of 8 free ports below 32768: registry, database, Redis, then the servers.
+base=""
+for _ in $(seq 1 100); do
+  candidate=$((20000 + (RANDOM % 1500) * 8))
+  ok=1
+  for i in $(seq 0 7); do port_is_free $((candidate + i)) || { ok=0; break; }; done
+  if [ "$ok" -eq 1 ]; then base="$candidate"; break; fi
+done
+[ -n "$base" ] || { echo "bench: no block of free ports found" >&2; exit 1; }
+registry_port=$base; database_port=$((base + 1)); redis_port=$((base + 2))
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2" | head -n 1; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+ticks_per_second=$(getconf CLK_TCK)
+
+mkdir -p "$work/redis"
+redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync always --save '' \
+  --dir "$work/redis" --daemonize no --logfile "$work/redis.log" &
+redis_pid=$!
+wait_for_port "$redis_port"
+
+incr() {
+  redis-benchmark -p "$redis_port" -t incr -c "$CLIENTS" -n "$INCR_REQUESTS" -q 2>/dev/null \
+    | tr '\r' '\n' | sed -n 's/^INCR: \([0-9.]*\) requests per second.*/\1/p' | tail -n 1
+}
+
+echo "bench: concurrency $CLIENTS, $DURATION per run, durable database${BATCH:+, --multiply-batch $BATCH}, Redis $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') appendfsync always"
+printf '%-8s %12s %12s %12s %8s %8s %6s  %s\n' servers multiply/s sum/s incr/s mul/sum mul/incr load "CPU us per multiply: client, database, registry, each server"
+results=()
+for n in $SERVER_COUNTS; do
+  rm -rf "$work/database"
+  # Started directly (not through rb) so that $! is the component's own process.
+  dotnet "$cli" registry --port "$registry_port" >"$work/registry.log" 2>&1 &
+  pids+=($!); registry_pid=$!
+  dotnet "$cli" database --port "$database_port" --data-dir "$work/database" >"$work/database.log" 2>&1 &
+  pids+=($!); database_pid=$!
+  wait_for_port "$registry_port"; wait_for_port "$database_port"
+  server_pids=()
+  for i in $(seq 1 "$n"); do
+    dotnet "$cli" server --port $((base + 2 + i)) --registry "127.0.0.1:$registry_port" --database "127.0.0.1:$database_port" \
+      ${BATCH:+--multiply-batch "$BATCH"} >"$work/server$i.log" 2>&1 &
+    pids+=($!); server_pids+=($!)
+  done
+  for _ in $(seq 1 100); do
+    listed=$(rb servers --registry "127.0.0.1:$registry_port" --json 2>/dev/null | grep -o '"address"' | wc -l || true)
+    [ "$listed" -ge "$n" ] && break
+    sleep 0.2
+  done
+
+  bench() { rb bench --registry "127.0.0.1:$registry_port" --op "$1" -c "$CLIENTS" -d "$2" --json 2>/dev/null; }
+  bench multiply 3s >/dev/null; bench sum 3s >/dev/null   # warm-up: the first seconds are JIT
+
+  processes=("$database_pid" "$registry_pid" "${server_pids[@]}")
+  before=(); for pid in "${processes[@]}"; do before+=("$(cpu_ticks "$pid")"); done
+  TIMEFORMAT='%U %S'
+  { time bench multiply "$DURATION" >"$work/multiply.json"; } 2>"$work/client.time"
+  after=(); for pid in "${processes[@]}"; do after+=("$(cpu_ticks "$pid")"); done
+  multiply_json=$(cat "$work/multiply.json")
+  multiplies=$(field requests "$multiply_json")
+  multiply_rps=$(field rps "$multiply_json")
+  multiply_errors=$(field errors "$multiply_json")
+  load_now=$(load)
+  incr_rps=$(incr)
+  sum_rps=$(field rps "$(bench sum "$DURATION")")
+
+  client_us=$(awk -v t="$(cat "$work/client.time")" -v n="$multiplies" 'BEGIN { split(t, a, " "); printf "%.0f", (a[1] + a[2]) * 1e6 / n }')
+  per_process=("$client_us")
+  for i in "${!processes[@]}"; do
+    per_process+=("$(awk -v d=$((after[i] - before[i])) -v n="$multiplies" -v hz="$ticks_per_second" 'BEGIN { printf "%.0f", d / hz * 1e6 / n }')")
+  done
+  line=$(printf '%-8s %12s %12s %12s %8.2f %8.2f %6s  %s' "$n" "$multiply_rps" "$sum_rps" "$incr_rps" \
+    "$(awk -v a="$multiply_rps" -v b="$sum_rps" 'BEGIN { print a / b }')" \
+    "$(awk -v a="$multiply_rps" -v b="$incr_rps" 'BEGIN { print a / b }')" "$load_now" "${per_process[*]}")
+  echo "$line"
+  results+=("$line")
+  [ "${multiply_errors:-0}" = "0" ] || echo "bench: $multiply_errors multiplies failed with $n server(s); see $work/server*.log" >&2
+  stop_all
+done
+kill "$redis_pid" 2>/dev/null || true
+wait "$redis_pid" 2>/dev/null || true
