@@ -1,11 +1,14 @@
+using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Roundabout.Hosting;
 
@@ -40,13 +43,34 @@ public static class GrpcHost
         return builder;
     }
 
-    /// <summary>Maps the health and reflection services.</summary>
+    /// <summary>
+    /// Maps the health and reflection services. Call it after the component's own services: the
+    /// health service then answers for the empty name and for the full name of every gRPC service
+    /// mapped on this host (such as <c>roundabout.calculator.v1.Calculator</c>), each with the
+    /// component's overall health.
+    /// </summary>
     public static WebApplication MapGrpcDefaults(this WebApplication app)
     {
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;
+        foreach (var service in HostedServiceNames(app))
+        {
+            health.Services.Map(service, _ => true);
+        }
+
         return app;
     }
+
+    /// <summary>The full names of the gRPC services mapped on the app so far.</summary>
+    public static IReadOnlyList<string> HostedServiceNames(WebApplication app) =>
+        ((IEndpointRouteBuilder)app).DataSources
+            .SelectMany(source => source.Endpoints)
+            .Select(endpoint => endpoint.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.ServiceName)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
 
     /// <summary>The port Kestrel bound, once the app has started (useful with port 0).</summary>
     public static int GetBoundPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetBoundPort();
