@@ -15,6 +15,12 @@ namespace Roundabout.Hosting;
 /// <summary>Builds the web host every gRPC component runs on.</summary>
 public static class GrpcHost
 {
+    /// <summary>The environment variable that gives a component its instance id (set by <c>roundabout up</c>).</summary>
+    public const string InstanceVariable = "ROUNDABOUT_INSTANCE";
+
+    /// <summary>The response header that carries the instance id, so a caller can tell which process answered.</summary>
+    public const string InstanceHeader = "roundabout-instance";
+
     /// <summary>
     /// A builder with Kestrel on cleartext HTTP/2 at the given interface and port, gRPC with
     /// bounded message sizes, the grpc.health.v1 health service, server reflection, and the
@@ -51,6 +57,15 @@ public static class GrpcHost
     /// </summary>
     public static WebApplication MapGrpcDefaults(this WebApplication app)
     {
+        if (Environment.GetEnvironmentVariable(InstanceVariable) is { Length: > 0 } instance)
+        {
+            app.Use((context, next) =>
+            {
+                context.Response.Headers[InstanceHeader] = instance;
+                return next(context);
+            });
+        }
+
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;
