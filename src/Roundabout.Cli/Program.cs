@@ -15,5 +15,11 @@ foreach (var command in ClientCommands.Create())
     root.Subcommands.Add(command);
 }
 
+var parse = root.Parse(args);
+if (ParseErrors.IsError(parse))
+{
+    return ParseErrors.Report(parse, Console.Error);
+}
+
 // Hosts handle Ctrl-C and SIGTERM themselves (graceful shutdown), so the parser must not.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

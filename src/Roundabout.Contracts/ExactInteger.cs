@@ -22,12 +22,16 @@ public static class ExactInteger
 
     public static bool FitsCap(BigInteger value) => BigInteger.Abs(value) < Limit;
 
-    /// <summary>Parses an optionally signed decimal integer with no other characters.</summary>
+    /// <summary>
+    /// Parses the one grammar of numbers: an optional sign (<c>+</c> or <c>-</c>) and ASCII digits,
+    /// nothing else. Spaces (U+0020 only) around the number are trimmed; any other character,
+    /// a NUL, a newline, a tab, a non-ASCII digit, is refused.
+    /// </summary>
     /// <returns>The outcome; <paramref name="error"/> says what was wrong.</returns>
     public static ParseOutcome TryParse(string? text, out BigInteger value, [NotNullWhen(false)] out string? error)
     {
         value = BigInteger.Zero;
-        var trimmed = text?.Trim() ?? string.Empty;
+        var trimmed = text?.Trim(' ') ?? string.Empty;
         if (trimmed.Length == 0)
         {
             error = "a number is required, for example 42";
@@ -40,7 +44,9 @@ public static class ExactInteger
             return ParseOutcome.TooLarge;
         }
 
-        if (!BigInteger.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+        var digits = trimmed.AsSpan(trimmed[0] is '+' or '-' ? 1 : 0);
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9')
+            || !BigInteger.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
         {
             error = $"'{Shorten(trimmed)}' is not a whole number; use digits only, for example 42 or -7";
             return ParseOutcome.Invalid;
@@ -58,7 +64,7 @@ public static class ExactInteger
 
     public static string Format(BigInteger value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    private static string Shorten(string text) => PrintableText.Escape(text.Length <= 40 ? text : text[..37] + "...");
 }
 
 public enum ParseOutcome

@@ -2,12 +2,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Roundabout.Contracts;
 
 namespace Roundabout.Hosting;
 
 /// <summary>
 /// Writes the exercise's one-line format: <c>2026/01/17 20:04:16 [Registry] message</c>.
 /// Warnings and errors say so after the tag, and an exception adds its message (not its stack).
+/// A line is always one line: control characters in a message (which may carry a client's text)
+/// are shown escaped, as <c>\n</c> or <c>\u0000</c>, so nobody can forge a log line.
 /// </summary>
 public sealed class ExerciseLogFormatter : ConsoleFormatter, IDisposable
 {
@@ -45,8 +48,8 @@ public sealed class ExerciseLogFormatter : ConsoleFormatter, IDisposable
             LogLevel.Critical => "Critical: ",
             _ => string.Empty,
         };
-        var line = $"{time:yyyy'/'MM'/'dd HH':'mm':'ss} [{tag}] {severity}{message}";
-        return exception is null ? line : $"{line} ({exception.GetType().Name}: {exception.Message})";
+        var line = $"{time:yyyy'/'MM'/'dd HH':'mm':'ss} [{tag}] {severity}{PrintableText.Escape(message)}";
+        return exception is null ? line : $"{line} ({exception.GetType().Name}: {PrintableText.Escape(exception.Message)})";
     }
 
     public void Dispose() => _reload?.Dispose();

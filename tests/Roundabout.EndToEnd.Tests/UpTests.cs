@@ -47,6 +47,42 @@ public sealed class UpTests
         await Eventually.UntilAsync(() => !IsListening(registryPort), "the registry started by up has stopped");
     }
 
+    [Fact]
+    public async Task Up_RegistryPortHeldByAnotherRegistry_FailsBeforeStartingAnything()
+    {
+        // The audit's case: another registry already answers on the port, healthy and all.
+        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        await using var other = new ProcessCluster();
+        await other.StartRegistryAsync(registryPort);
+
+        var (code, output) = await ProcessCluster.RunAsync(
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Port {registryPort} for the registry is already in use; nothing was started.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("All components are up", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("database    |", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("server-", output, StringComparison.Ordinal);
+        Assert.False(IsListening(databasePort), "up started a database although the registry port was taken");
+        Assert.False(other.RegistryProcess.HasExited, "the other registry was disturbed");
+    }
+
+    [Fact]
+    public async Task Up_ServerPortTaken_FailsBeforeStartingAnything()
+    {
+        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        using var holder = new TcpListener(IPAddress.Loopback, firstServerPort + 1);
+        holder.Start();
+
+        var (code, output) = await ProcessCluster.RunAsync(
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Port {firstServerPort + 1} for server-{firstServerPort + 1} is already in use", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("registry    |", output, StringComparison.Ordinal);
+        Assert.False(IsListening(registryPort), "up started a registry although a server port was taken");
+    }
+
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsListening(int port)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Roundabout.Client;
 using Roundabout.Client.Bench;
+using Roundabout.Contracts;
 
 namespace Roundabout.Cli.Commands;
 
@@ -18,16 +19,21 @@ internal static class BenchCommand
             DefaultValueFactory = _ => "sum",
             Validators = { r => { if (ParseOperation(r.GetValueOrDefault<string>()) is null) { r.AddError("--op takes sum or multiply."); } } },
         };
-        var concurrency = new Option<int>("--concurrency", "-c")
-        {
-            Description = "Calls in flight at once.",
-            DefaultValueFactory = _ => 16,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > BenchOptions.MaxConcurrency) { r.AddError($"--concurrency must be from 1 to {BenchOptions.MaxConcurrency}."); } } },
-        };
+        var concurrency = NumberOption.Int("--concurrency", ["-c"], 1, BenchOptions.MaxConcurrency, 16, "Calls in flight at once.");
         var duration = new Option<string?>("--duration", "-d") { Description = "Run for this long, for example 10s (at most 1h)." };
-        var requests = new Option<long?>("--requests", "-n") { Description = $"Run this many calls in all (at most {BenchOptions.MaxRequests})." };
-        var name = new Option<string>("--name") { Description = "The accumulator multiply uses, kept apart from the global one.", DefaultValueFactory = _ => "bench" };
-        var factor = new Option<string>("--factor") { Description = "The factor multiply uses; 1 keeps the value below the cap however long the run.", DefaultValueFactory = _ => "1" };
+        var requests = NumberOption.OptionalLong("--requests", ["-n"], 1, BenchOptions.MaxRequests, $"Run this many calls in all (at most {BenchOptions.MaxRequests}).");
+        var name = new Option<string>("--name")
+        {
+            Description = "The accumulator multiply uses, kept apart from the global one.",
+            DefaultValueFactory = _ => "bench",
+            Validators = { r => { if (!Server.Accumulators.AccumulatorKeys.IsValidName(r.GetValueOrDefault<string>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example bench."); } } },
+        };
+        var factor = new Option<string>("--factor")
+        {
+            Description = "The factor multiply uses; 1 keeps the value below the cap however long the run.",
+            DefaultValueFactory = _ => "1",
+            Validators = { r => { if (ExactInteger.TryParse(r.GetValueOrDefault<string>(), out _, out var error) != ParseOutcome.Ok) { r.AddError($"--factor takes a whole number such as 2: {error}."); } } },
+        };
 
         var command = new Command(
             "bench",
@@ -40,7 +46,7 @@ internal static class BenchCommand
         command.Validators.Add(r =>
         {
             var hasDuration = r.GetValue(duration) is not null;
-            var hasRequests = r.GetValue(requests) is not null;
+            var hasRequests = r.GetResult(requests) is { Implicit: false };
             if (hasDuration == hasRequests)
             {
                 r.AddError("Give either --duration (for example 10s) or --requests (for example 20000).");
@@ -48,10 +54,6 @@ internal static class BenchCommand
             else if (hasDuration && (!DurationText.TryParse(r.GetValue(duration), out var d) || d > BenchOptions.MaxDuration))
             {
                 r.AddError("--duration takes a duration up to 1h, such as 10s or 2m.");
-            }
-            else if (r.GetValue(requests) is { } n && n is < 1 or > BenchOptions.MaxRequests)
-            {
-                r.AddError($"--requests must be from 1 to {BenchOptions.MaxRequests}.");
             }
         });
         command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>

@@ -84,5 +84,6 @@ internal static class ClientCallCommands
     private static Option<string?> NameOption() => new("--name")
     {
         Description = $"The accumulator's name. Default: {ServiceNames.GlobalAccumulator}, the exercise's GlobalAccumulator.",
+        Validators = { r => { if (!Server.Accumulators.AccumulatorKeys.IsValidName(r.GetValueOrDefault<string?>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example mine."); } } },
     };
 }

@@ -7,12 +7,9 @@ namespace Roundabout.Cli.Commands;
 /// <summary>Options that several commands share, built fresh per command.</summary>
 internal static class CommonOptions
 {
-    public static Option<int> Port(int defaultPort, string what) => new("--port", "-p")
-    {
-        Description = $"The port {what} listens on (0 picks a free one). Default: {defaultPort}.",
-        DefaultValueFactory = _ => defaultPort,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 0 or > 65535) { r.AddError("--port must be from 0 to 65535."); } } },
-    };
+    /// <summary>--port, also spelled -p and -port (the exercise's <c>server -port 9001</c>).</summary>
+    public static Option<int> Port(int defaultPort, string what) =>
+        NumberOption.Int("--port", ["-p", "-port"], 0, 65535, defaultPort, $"The port {what} listens on (0 picks a free one). Default: {defaultPort}.");
 
     public static Option<string> Listen() => new("--listen")
     {

@@ -36,6 +36,7 @@ internal static class ServerCommand
         {
             Description = "The host name to register, so clients dial host:port. Default: localhost.",
             DefaultValueFactory = _ => "localhost",
+            Validators = { r => { if (!EndpointAddress.TryParse($"{r.GetValueOrDefault<string>()}:1", out _, out _)) { r.AddError("--advertise-host takes a host name or IP address, such as localhost or 10.0.0.5."); } } },
         };
         var token = CommonOptions.Token();
         var metadata = KeyValueOption.Create("--metadata", "Metadata to register, as key=value (repeatable), for example --metadata version=1.2 --metadata weight=2.");

@@ -8,18 +8,17 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var servers = new Option<int>("--servers", "-n")
-        {
-            Description = "How many calculation servers to start, on consecutive ports from --first-server-port. Default: 2.",
-            DefaultValueFactory = _ => 2,
-            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 32) { r.AddError("--servers must be from 1 to 32."); } } },
-        };
+        var servers = NumberOption.Int("--servers", ["-n"], 1, 32, 2, "How many calculation servers to start, on consecutive ports from --first-server-port. Default: 2.");
         var registryPort = PortOption("--registry-port", DefaultPorts.Registry, "the registry");
         var databasePort = PortOption("--database-port", DefaultPorts.Database, "the database");
         var firstServerPort = PortOption("--first-server-port", DefaultPorts.Server, "the first server");
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the database keeps its files (default: the database's own default, data/database)." };
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep the database in memory only: nothing survives the session." };
-        var policy = new Option<string?>("--policy") { Description = "The client's balancing policy: round-robin (default) or p2c." };
+        var policy = new Option<string?>("--policy")
+        {
+            Description = "The client's balancing policy: round-robin (default) or p2c.",
+            Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
+        };
 
         var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
@@ -49,10 +48,6 @@ internal static class UpCommand
         return command;
     }
 
-    private static Option<int> PortOption(string name, int defaultPort, string what) => new(name)
-    {
-        Description = $"The port of {what}. Default: {defaultPort}.",
-        DefaultValueFactory = _ => defaultPort,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 65535) { r.AddError($"{name} must be from 1 to 65535."); } } },
-    };
+    private static Option<int> PortOption(string name, int defaultPort, string what) =>
+        NumberOption.Int(name, [], 1, 65535, defaultPort, $"The port of {what}. Default: {defaultPort}.");
 }

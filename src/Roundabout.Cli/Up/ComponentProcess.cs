@@ -11,14 +11,24 @@ internal sealed partial class ComponentProcess : IDisposable
     private readonly Lock _recentLock = new();
     private readonly Queue<string> _recent = new();
 
-    private ComponentProcess(string name, Process process, TextWriter output)
+    private ComponentProcess(string name, int port, Process process, TextWriter output)
     {
         Name = name;
+        Port = port;
         _process = process;
         _output = output;
     }
 
     public string Name { get; }
+
+    /// <summary>The port it was told to listen on.</summary>
+    public int Port { get; }
+
+    /// <summary>Unique to this child: it answers every call with it in a response header.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Completes when the process has exited.</summary>
+    public Task Exited => _process.WaitForExitAsync();
 
     public bool HasExited => _process.HasExited;
 
@@ -34,14 +44,15 @@ internal sealed partial class ComponentProcess : IDisposable
         }
     }
 
-    public static ComponentProcess Start(string name, int prefixWidth, IEnumerable<string> args, TextWriter output)
+    public static ComponentProcess Start(string name, int port, int prefixWidth, IEnumerable<string> args, TextWriter output)
     {
         var info = SelfLauncher.StartInfo(args);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
         var process = new Process { StartInfo = info };
-        var component = new ComponentProcess(name, process, output);
+        var component = new ComponentProcess(name, port, process, output);
+        info.Environment[SelfLauncher.InstanceVariable] = component.InstanceId;
         var prefix = name.PadRight(prefixWidth) + " | ";
         process.OutputDataReceived += (_, e) => component.Relay(prefix, e.Data);
         process.ErrorDataReceived += (_, e) => component.Relay(prefix, e.Data);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Up;
 
@@ -7,6 +8,9 @@ internal static class SelfLauncher
 {
     /// <summary>Set in every child of <c>up</c>: the child stops when that process is gone.</summary>
     public const string ParentPidVariable = "ROUNDABOUT_PARENT_PID";
+
+    /// <summary>Set per child: the component answers with it in every reply, so <c>up</c> knows it is talking to its own child.</summary>
+    public const string InstanceVariable = GrpcHost.InstanceVariable;
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {

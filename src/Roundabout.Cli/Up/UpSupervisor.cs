@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -51,10 +53,11 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
 
     private async Task StartComponentsAsync(CancellationToken cancellationToken)
     {
+        CheckPortsFree();
         var width = $"server-{options.FirstServerPort + options.Servers - 1}".Length;
-        var registry = Start("registry", width, ["registry", "--port", Text(options.RegistryPort)], _infrastructure);
+        var registry = Start("registry", options.RegistryPort, width, ["registry", "--port", Text(options.RegistryPort)], _infrastructure);
         string[] storage = options.InMemory ? ["--in-memory"] : options.DataDir is { } dir ? ["--data-dir", dir] : [];
-        var database = Start("database", width, ["database", "--port", Text(options.DatabasePort), .. storage], _infrastructure);
+        var database = Start("database", options.DatabasePort, width, ["database", "--port", Text(options.DatabasePort), .. storage], _infrastructure);
 
         using var registryChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.RegistryPort}");
         using var databaseChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.DatabasePort}");
@@ -64,12 +67,24 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         for (var i = 0; i < options.Servers; i++)
         {
             var port = options.FirstServerPort + i;
-            Start($"server-{port}", width,
+            Start($"server-{port}", port, width,
                 ["server", "--port", Text(port), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}"],
                 _servers);
         }
 
         await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
+        foreach (var server in _servers)
+        {
+            using var serverChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+            await WaitHealthyAsync(server, serverChannel, cancellationToken);
+        }
+
+        // Each one answered as itself; make sure none has exited since.
+        foreach (var component in _infrastructure.Concat(_servers))
+        {
+            EnsureRunning(component);
+        }
+
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
     }
@@ -81,7 +96,17 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         using var client = Process.Start(info) ?? throw new StartFailedException("The client could not be started.");
         try
         {
-            await client.WaitForExitAsync(cancellationToken);
+            var clientExited = client.WaitForExitAsync(cancellationToken);
+            var components = _infrastructure.Concat(_servers).ToArray();
+            var first = await Task.WhenAny([clientExited, .. components.Select(c => c.Exited)]);
+            if (first != clientExited)
+            {
+                // A component died under the client: say which, stop everything, and fail.
+                var dead = components.First(c => c.HasExited);
+                throw new StartFailedException($"The {dead.Name} exited unexpectedly ({LastLine(dead)}); stopping everything.");
+            }
+
+            await clientExited;
             return client.ExitCode;
         }
         finally
@@ -93,9 +118,38 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }
     }
 
-    private ComponentProcess Start(string name, int width, string[] args, List<ComponentProcess> group)
+    /// <summary>Every port is checked before anything starts, so a busy one stops <c>up</c> with nothing left running.</summary>
+    private void CheckPortsFree()
     {
-        var process = ComponentProcess.Start(name, width, args, output);
+        var ports = new List<(int Port, string What, string Option)>
+        {
+            (options.RegistryPort, "the registry", "--registry-port"),
+            (options.DatabasePort, "the database", "--database-port"),
+        };
+        ports.AddRange(Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => (p, $"server-{p}", "--first-server-port")));
+        var clash = ports.GroupBy(p => p.Port).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+        {
+            throw new StartFailedException($"Port {clash.Key} is given to both {string.Join(" and ", clash.Select(c => c.What))}; choose different ports.");
+        }
+
+        foreach (var (port, what, option) in ports)
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+            }
+            catch (SocketException)
+            {
+                throw new StartFailedException($"Port {port} for {what} is already in use; nothing was started. Stop what holds it or choose another port with {option}.");
+            }
+        }
+    }
+
+    private ComponentProcess Start(string name, int port, int width, string[] args, List<ComponentProcess> group)
+    {
+        var process = ComponentProcess.Start(name, port, width, args, output);
         group.Add(process);
         return process;
     }
@@ -106,7 +160,15 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         await PollAsync(component.Name + " to become healthy", async () =>
         {
             EnsureRunning(component);
-            var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
+            using var call = health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(3), cancellationToken: cancellationToken);
+            var headers = await call.ResponseHeadersAsync;
+            if (headers.GetValue(GrpcHost.InstanceHeader) != component.InstanceId)
+            {
+                // Something else answers on the port: never report it as ours.
+                throw new StartFailedException($"Another process answers on port {component.Port}, not the {component.Name} that up started; stop it or choose another port.");
+            }
+
+            var reply = await call.ResponseAsync;
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }, cancellationToken);
     }
@@ -157,10 +219,14 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     {
         if (component.HasExited)
         {
-            var lines = component.RecentLines;
-            var last = lines.Count > 0 ? lines[^1] : "it printed nothing";
-            throw new StartFailedException($"The {component.Name} exited while starting: {last}");
+            throw new StartFailedException($"The {component.Name} exited while starting: {LastLine(component)}");
         }
+    }
+
+    private static string LastLine(ComponentProcess component)
+    {
+        var lines = component.RecentLines;
+        return lines.Count > 0 ? lines[^1] : "it printed nothing";
     }
 
     private async Task StopAllAsync()

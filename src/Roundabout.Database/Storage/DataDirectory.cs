@@ -35,15 +35,28 @@ internal sealed class DataDirectory : IDisposable
             // On Unix, FileShare.None takes an flock() that the kernel drops when the process dies, even by kill -9.
             return new DataDirectory(full, new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException ex)
+        catch (IOException ex) when (ex.HResult == ErrnoWouldBlock)
         {
+            // Only a lock that another process holds fails with EWOULDBLOCK; everything else has its own cause.
             throw new StoreOpenException($"The data directory {full} is in use by another database process (its lock file {lockPath} is held). Stop that process or choose another --data-dir.", ex);
+        }
+        catch (IOException ex) when (ex.HResult == ErrnoReadOnlyFileSystem)
+        {
+            throw new StoreOpenException($"Cannot write in the data directory {full}: it is on a read-only file system. Remount it read-write or choose another --data-dir.", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new StoreOpenException($"Cannot write in the data directory {full}: {ex.Message}", ex);
+            throw new StoreOpenException($"Cannot write in the data directory {full}: permission denied for {lockPath}. Give this user write access to the directory or choose another --data-dir.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new StoreOpenException($"Cannot open the lock file {lockPath} in the data directory {full}: {ex.Message}", ex);
         }
     }
+
+    // .NET reports a Unix I/O error with the errno as the exception's HResult.
+    private const int ErrnoWouldBlock = 11;
+    private const int ErrnoReadOnlyFileSystem = 30;
 
     /// <summary>Makes the directory's entries (new, renamed or deleted files) durable.</summary>
     public static void SyncDirectory(string path)

@@ -89,5 +89,5 @@ internal static class RequestRules
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+    private static string Shorten(string text) => PrintableText.Escape(text.Length <= 40 ? text : text[..37] + "...");
 }

@@ -24,10 +24,28 @@ public sealed class ExactIntegerTests
     [InlineData("1,000")]
     [InlineData("١٢")]
     [InlineData("--1")]
+    [InlineData("5\0")]
+    [InlineData("\05")]
+    [InlineData("1\n2")]
+    [InlineData("5\n")]
+    [InlineData("\t5")]
+    [InlineData("5\r")]
+    [InlineData("\u00a05")]
+    [InlineData("+")]
+    [InlineData("-")]
     public void TryParse_NotAWholeNumber_IsInvalidWithAMessage(string? text)
     {
         Assert.Equal(ParseOutcome.Invalid, ExactInteger.TryParse(text, out _, out var error));
         Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void TryParse_ControlCharacters_TheMessageShowsThemEscaped()
+    {
+        ExactInteger.TryParse("5\0\n6", out _, out var error);
+
+        Assert.Contains("'5\\u0000\\n6'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(error!, char.IsControl);
     }
 
     [Fact]

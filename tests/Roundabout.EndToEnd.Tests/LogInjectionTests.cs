@@ -1,0 +1,54 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Roundabout.Contracts.Calculator.V1;
+using Roundabout.Contracts.Registry.V1;
+using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
+
+namespace Roundabout.EndToEnd.Tests;
+
+/// <summary>A client's text can neither forge a log line nor put a NUL into a log, on any component.</summary>
+public sealed class LogInjectionTests
+{
+    private const string Forged = "2026/11/26 06:59:11 [Server] FAKE LOG LINE";
+
+    [Fact]
+    public async Task Sum_WithANewlineOrNulInANumber_IsRefusedAndTheLogStaysOneLinePerEvent()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(servers: 1);
+        var (server, port) = cluster.Servers[0];
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var calculator = new Calculator.CalculatorClient(channel);
+
+        var forged = await Assert.ThrowsAsync<RpcException>(() => calculator.SumAsync(new SumRequest { A = "1\n" + Forged, B = "1" }).ResponseAsync.DefaultTimeout());
+        var nul = await Assert.ThrowsAsync<RpcException>(() => calculator.SumAsync(new SumRequest { A = "5\0", B = "1" }).ResponseAsync.DefaultTimeout());
+        var tab = await Assert.ThrowsAsync<RpcException>(() => calculator.SumAsync(new SumRequest { A = "5", B = "\t6" }).ResponseAsync.DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, forged.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, nul.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, tab.StatusCode);
+        Assert.Contains("'5\\u0000'", nul.Status.Detail, StringComparison.Ordinal);
+
+        // The refusals are logged, with the client's text escaped on the refusal's own line.
+        await server.WaitForLineAsync(@"refused: a: '5\\u0000' is not a whole number");
+        await server.WaitForLineAsync(@"refused: a: '1\\n2026/11/26 06:59:11 \[Server\] FAKE");
+        Assert.DoesNotContain(server.Lines, line => line.StartsWith(Forged, StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Lines, line => line.Contains('\0', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Register_WithANewlineInMetadata_IsRefusedAndForgesNoLine()
+    {
+        await using var cluster = new ProcessCluster();
+        await cluster.StartRegistryAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{cluster.RegistryPort}");
+        var registry = new RegistryApi.RegistryClient(channel);
+        var request = new RegisterRequest { Address = "localhost:9001" };
+        request.Metadata.Add("k\n2026/11/26 06:59:11 [Registry] Server registered: evil:1", "v");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => registry.RegisterAsync(request).ResponseAsync.DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("metadata key 'k\\n2026/11/26", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(cluster.RegistryProcess.Lines, line => line.StartsWith("2026/11/26 06:59:11 [Registry] Server registered: evil", StringComparison.Ordinal));
+    }
+}
