@@ -50,8 +50,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = _balancerServices,
             LoggerFactory = loggerFactory,
+            // No retry policy: the failover loop is the one retry layer.
             ServiceConfig = CreateServiceConfig(options.Policy),
-            MaxRetryAttempts = 5,
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
             MaxReconnectBackoff = TimeSpan.FromSeconds(5),
             HttpHandler = new SocketsHttpHandler
@@ -117,24 +117,6 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private static ServiceConfig CreateServiceConfig(BalancingPolicy policy) => new()
     {
         LoadBalancingConfigs = { new LoadBalancingConfig(RoundaboutBalancerFactory.NameOf(policy)) },
-        MethodConfigs =
-        {
-            new MethodConfig
-            {
-                Names = { MethodName.Default },
-                // A call refused by a dead or draining server is retried by the channel at once
-                // and is re-picked, so it lands on another server. Safe for every method: Sum is
-                // stateless, Multiply carries a request id the servers deduplicate.
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = 4,
-                    InitialBackoff = TimeSpan.FromMilliseconds(20),
-                    MaxBackoff = TimeSpan.FromMilliseconds(200),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            },
-        },
     };
 
     public async ValueTask DisposeAsync()
