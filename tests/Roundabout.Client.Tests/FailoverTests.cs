@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;

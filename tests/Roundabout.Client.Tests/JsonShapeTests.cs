@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 
 namespace Roundabout.Client.Tests;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
+using Roundabout.Client;
 
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 /// <summary>
 /// The load tool: <see cref="BenchOptions.Concurrency"/> workers call the servers through the same

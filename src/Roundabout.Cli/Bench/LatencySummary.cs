@@ -1,4 +1,4 @@
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 /// <summary>Latency percentiles in milliseconds (nearest rank).</summary>
 public sealed record LatencySummary(double P50, double P90, double P99, double Max)
