@@ -1,12 +1,14 @@
-using System.Collections.Concurrent;
 using Grpc.Core;
+using HdrHistogram;
 using Roundabout.Client;
 
 namespace Roundabout.Cli.Bench;
 
 /// <summary>
 /// The load tool: <see cref="BenchOptions.Concurrency"/> workers call the servers through the same
-/// <see cref="RoundaboutClient"/> the menu uses, until the count or the duration is reached.
+/// <see cref="RoundaboutClient"/> the menu uses, until the count or the duration is reached. Each
+/// worker keeps its own counts and latency histogram, merged at the end, so the measuring adds no
+/// shared state to the calls it measures and its memory does not grow with the run.
 /// </summary>
 public static class BenchRunner
 {
@@ -23,75 +25,72 @@ public static class BenchRunner
         var time = timeProvider ?? TimeProvider.System;
         await client.StartAsync(cancellationToken);
 
-        var state = new RunState(options, time);
-        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progressTask = progress is null ? Task.CompletedTask : ReportProgressAsync(state, options.ProgressInterval, progress, time, stopProgress.Token);
+        var started = time.GetTimestamp();
+        var endTimestamp = options.Duration is { } duration
+            ? started + (long)(duration.TotalSeconds * time.TimestampFrequency)
+            : long.MaxValue;
+        var workers = new Worker[options.Concurrency];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            // A fixed count is shared out up front, so no worker takes tickets from a shared counter.
+            long? share = options.Requests is { } requests
+                ? (requests / workers.Length) + (i < requests % workers.Length ? 1 : 0)
+                : null;
+            workers[i] = new Worker(share, endTimestamp);
+        }
 
-        var workers = Enumerable.Range(0, options.Concurrency)
-            .Select(_ => Task.Run(() => WorkAsync(client, options, state, time, cancellationToken), CancellationToken.None))
-            .ToArray();
-        var latencies = await Task.WhenAll(workers);
-        var elapsed = time.GetElapsedTime(state.Started);
+        using var stopProgress = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progressTask = progress is null ? Task.CompletedTask : ReportProgressAsync(workers, started, options.ProgressInterval, progress, time, stopProgress.Token);
+
+        await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, options, time, cancellationToken), CancellationToken.None)));
+        var elapsed = time.GetElapsedTime(started);
 
         await stopProgress.CancelAsync();
         await progressTask;
 
-        var all = new List<double>(latencies.Sum(l => l.Count));
-        foreach (var list in latencies)
+        var latencies = LatencySummary.NewHistogram();
+        var servers = new Dictionary<string, long>(StringComparer.Ordinal);
+        var errorsByStatus = new Dictionary<string, long>(StringComparer.Ordinal);
+        long maxMicroseconds = 0;
+        foreach (var worker in workers)
         {
-            all.AddRange(list);
+            latencies.Add(worker.Latencies);
+            maxMicroseconds = Math.Max(maxMicroseconds, worker.MaxMicroseconds);
+            AddAll(servers, worker.Servers);
+            foreach (var (status, count) in worker.ErrorsByStatus)
+            {
+                errorsByStatus[status.ToString()] = errorsByStatus.GetValueOrDefault(status.ToString()) + count;
+            }
         }
 
         return new BenchReport(
             options.Operation,
             options.Concurrency,
-            Interlocked.Read(ref state.Completed),
-            Interlocked.Read(ref state.Errors),
+            workers.Sum(w => w.Completed),
+            workers.Sum(w => w.Errors),
             elapsed,
-            LatencySummary.From(all),
-            new Dictionary<string, long>(state.Servers),
-            new Dictionary<string, long>(state.ErrorsByStatus));
+            LatencySummary.From(latencies, maxMicroseconds),
+            servers,
+            errorsByStatus);
     }
 
-    private static async Task<List<double>> WorkAsync(RoundaboutClient client, BenchOptions options, RunState state, TimeProvider time, CancellationToken cancellationToken)
+    private static void AddAll(Dictionary<string, long> into, Dictionary<string, long> from)
     {
-        var latencies = new List<double>();
-        while (!cancellationToken.IsCancellationRequested && state.TryTakeTicket())
+        foreach (var (key, count) in from)
         {
-            var started = time.GetTimestamp();
-            try
-            {
-                var server = options.Operation == BenchOperation.Multiply
-                    ? (await client.MultiplyAsync(options.Factor, options.AccumulatorName, cancellationToken)).Server
-                    : (await client.SumAsync("2", "3", cancellationToken)).Server;
-                state.Servers.AddOrUpdate(server, 1, static (_, n) => n + 1);
-            }
-            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref state.Errors);
-                state.ErrorsByStatus.AddOrUpdate(ex.StatusCode.ToString(), 1, static (_, n) => n + 1);
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-            {
-                // Stopped (Ctrl-C): the call in flight is not counted; the report covers the rest.
-                break;
-            }
-
-            latencies.Add(time.GetElapsedTime(started).TotalMilliseconds);
-            Interlocked.Increment(ref state.Completed);
+            into[key] = into.GetValueOrDefault(key) + count;
         }
-
-        return latencies;
     }
 
-    private static async Task ReportProgressAsync(RunState state, TimeSpan interval, Action<BenchProgress> progress, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task ReportProgressAsync(Worker[] workers, long started, TimeSpan interval, Action<BenchProgress> progress, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
             using var timer = new PeriodicTimer(interval, time);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                progress(new BenchProgress(Interlocked.Read(ref state.Completed), Interlocked.Read(ref state.Errors), time.GetElapsedTime(state.Started)));
+                // Each worker's counts have one writer; reading them slightly stale is fine for a progress line.
+                progress(new BenchProgress(workers.Sum(w => w.Completed), workers.Sum(w => w.Errors), time.GetElapsedTime(started)));
             }
         }
         catch (OperationCanceledException)
@@ -99,24 +98,66 @@ public static class BenchRunner
         }
     }
 
-    private sealed class RunState(BenchOptions options, TimeProvider time)
+    /// <summary>One worker's loop and everything it counts; only the worker writes to it.</summary>
+    private sealed class Worker(long? requests, long endTimestamp)
     {
-        public readonly long Started = time.GetTimestamp();
-        public readonly ConcurrentDictionary<string, long> Servers = new(StringComparer.Ordinal);
-        public readonly ConcurrentDictionary<string, long> ErrorsByStatus = new(StringComparer.Ordinal);
-        public long Completed;
-        public long Errors;
-        private long _tickets;
+        private long _completed;
+        private long _errors;
 
-        /// <summary>True while the run may start another call: under the count, or before the end time.</summary>
-        public bool TryTakeTicket()
+        public LongHistogram Latencies { get; } = LatencySummary.NewHistogram();
+
+        public long MaxMicroseconds { get; private set; }
+
+        public Dictionary<string, long> Servers { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<StatusCode, long> ErrorsByStatus { get; } = [];
+
+        public long Completed => Volatile.Read(ref _completed);
+
+        public long Errors => Volatile.Read(ref _errors);
+
+        public async Task RunAsync(RoundaboutClient client, BenchOptions options, TimeProvider time, CancellationToken cancellationToken)
         {
-            if (options.Requests is { } requests)
+            var microsecondsPerTick = 1_000_000.0 / time.TimestampFrequency;
+            var multiply = options.Operation == BenchOperation.Multiply;
+            long done = 0;
+            while (!cancellationToken.IsCancellationRequested && (requests is not { } limit || done < limit))
             {
-                return Interlocked.Increment(ref _tickets) <= requests;
-            }
+                var started = time.GetTimestamp();
+                if (started >= endTimestamp)
+                {
+                    break;
+                }
 
-            return time.GetElapsedTime(Started) < options.Duration!.Value && Interlocked.Increment(ref _tickets) <= BenchOptions.MaxRequests;
+                try
+                {
+                    var server = multiply
+                        ? (await client.MultiplyAsync(options.Factor, options.AccumulatorName, cancellationToken)).Server
+                        : (await client.SumAsync("2", "3", cancellationToken)).Server;
+                    ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Servers, server, out _);
+                    count++;
+                }
+                catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Volatile.Write(ref _errors, _errors + 1);
+                    ErrorsByStatus[ex.StatusCode] = ErrorsByStatus.GetValueOrDefault(ex.StatusCode) + 1;
+                }
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+                {
+                    // Stopped (Ctrl-C): the call in flight is not counted; the report covers the rest.
+                    break;
+                }
+
+                var microseconds = (long)((time.GetTimestamp() - started) * microsecondsPerTick);
+                Latencies.RecordValue(Math.Clamp(microseconds, 0, LatencySummary.HighestMicroseconds));
+                if (microseconds > MaxMicroseconds)
+                {
+                    MaxMicroseconds = microseconds;
+                }
+
+                done++;
+                Volatile.Write(ref _completed, done);
+            }
         }
     }
 }
