@@ -7,12 +7,13 @@ public sealed partial class RoundaboutClient
     private static readonly TimeSpan _maxWait = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// One logical call within <see cref="RoundaboutClientOptions.Deadline"/>. The channel's retry
-    /// policy already re-sends a call that a server refused (Unavailable). This loop adds what the
-    /// service-config retry cannot do: a per-attempt timeout, so a hung server costs one attempt and
-    /// not the whole deadline (gRPC's retry policy never retries DeadlineExceeded, because the
-    /// deadline covers all attempts); retrying a connection that broke after the call was committed;
-    /// and fetching the list again when every cached server is down.
+    /// One logical call within <see cref="RoundaboutClientOptions.Deadline"/>. This loop is the only
+    /// retry layer (the channel has no retry policy): it owns the attempts, the per-attempt timeout
+    /// (so a hung server costs one attempt and not the whole deadline), the move to another server
+    /// and the list refresh when every cached server is down. An attempt that reached a server (it
+    /// answered with an error, or did not answer in time) spends the budget: one attempt per cached
+    /// server, or <see cref="RoundaboutClientOptions.MaxAttempts"/> when set. A call that found no
+    /// server connected spends only time, bounded by the deadline.
     /// </summary>
     private async Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
     {
@@ -26,19 +27,62 @@ public sealed partial class RoundaboutClient
             }
         }
 
+        // The first attempt takes the fast path: no clock reads beyond the deadline, no closure.
+        var deadline = _options.Deadline;
+        var attemptTimeout = _options.AttemptTimeout < deadline ? _options.AttemptTimeout : deadline;
         var started = _time.GetTimestamp();
+        var stateBefore = _channel.State;
+        try
+        {
+            return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
+        }
+        catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            Log.AttemptFailed(_logger, operation, 1, ex.StatusCode, ex.Status.Detail);
+            return await RetryAsync(operation, send, ex, stateBefore, started, cancellationToken);
+        }
+    }
+
+    private async Task<TReply> RetryAsync<TReply>(
+        string operation,
+        Func<CallOptions, AsyncUnaryCall<TReply>> send,
+        RpcException first,
+        ConnectivityState firstStateBefore,
+        long started,
+        CancellationToken cancellationToken)
+    {
+        var budget = AttemptBudget(_directory.Current.Count);
+        var last = first;
+        var tries = 1;
         var attempts = 0;
-        var tries = 0;
-        RpcException? last = null;
+        var stateBefore = firstStateBefore;
         while (true)
         {
+            if (ReachedAServer(last, stateBefore))
+            {
+                attempts++;
+            }
+
             var remaining = _options.Deadline - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero || attempts >= _options.MaxAttempts)
+            if (remaining <= TimeSpan.Zero || attempts >= budget)
             {
                 break;
             }
 
-            var stateBefore = _channel.State;
+            if (!ReachedAServer(last, stateBefore) || _health.AllFailing(_directory.Current))
+            {
+                // Every cached server failed its last call, or none is connected: fetch the list
+                // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
+                await _directory.RefreshAfterFailuresAsync($"every cached server failed ({last.StatusCode})", cancellationToken);
+                await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
+                remaining = _options.Deadline - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+            }
+
+            stateBefore = _channel.State;
             var attemptTimeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
             tries++;
             try
@@ -50,22 +94,21 @@ public sealed partial class RoundaboutClient
                 last = ex;
                 Log.AttemptFailed(_logger, operation, tries, ex.StatusCode, ex.Status.Detail);
             }
-
-            if (stateBefore == ConnectivityState.Ready && !_health.AllFailing(_directory.Current))
-            {
-                // A server was tried and others remain: this spends the retry budget.
-                attempts++;
-                continue;
-            }
-
-            // Every cached server failed its last call, or none is connected: fetch the list
-            // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
-            await _directory.RefreshAfterFailuresAsync($"every cached server failed ({last?.StatusCode})", cancellationToken);
-            await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
         }
 
-        throw Exhausted(operation, last, tries);
+        throw Exhausted(operation, last, tries, attempts);
     }
+
+    /// <summary>One attempt per cached server, or the configured maximum.</summary>
+    internal int AttemptBudget(int cachedServers) => _options.MaxAttempts ?? Math.Max(1, cachedServers);
+
+    /// <summary>
+    /// True when the attempt may have reached a server: it was sent while the channel was connected
+    /// (or about to connect) and did not fail in the transport (refused, reset). A call that
+    /// found no server connected fails at the pick and spends only time.
+    /// </summary>
+    private static bool ReachedAServer(RpcException ex, ConnectivityState stateBefore) =>
+        stateBefore is ConnectivityState.Ready or ConnectivityState.Idle && !IsTransportFailure(ex);
 
     private async Task WaitForChannelAsync(ConnectivityState from, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -89,16 +132,27 @@ public sealed partial class RoundaboutClient
         }
     }
 
-    private RpcException Exhausted(string operation, RpcException? last, int tries)
+    private RpcException Exhausted(string operation, RpcException last, int tries, int attempts)
     {
-        var code = last?.StatusCode == StatusCode.DeadlineExceeded ? StatusCode.DeadlineExceeded : StatusCode.Unavailable;
         var servers = Discovery.ServerDirectory.Describe(_directory.Current);
+        if (attempts > 0 && last.StatusCode != StatusCode.DeadlineExceeded && !IsTransportFailure(last))
+        {
+            // The servers answered: the fault is behind them (the database, say), not their absence.
+            return new RpcException(new Status(
+                last.StatusCode,
+                $"{operation} failed on every server tried ({attempts} attempts on {servers}): {last.Status.Detail}"));
+        }
+
+        var code = last.StatusCode == StatusCode.DeadlineExceeded ? StatusCode.DeadlineExceeded : StatusCode.Unavailable;
         return new RpcException(new Status(
             code,
             $"No server answered {operation} within {_options.Deadline.TotalSeconds:0.###} s ({tries} attempts on {servers}); " +
-            $"last error: {last?.StatusCode}: {last?.Status.Detail}. " +
+            $"last error: {last.StatusCode}: {last.Status.Detail}. " +
             "Check that servers are running ('roundabout servers'), then refresh the server list."));
     }
+
+    private static bool IsTransportFailure(RpcException ex) =>
+        ex.Status.DebugException is HttpRequestException or IOException or System.Net.Sockets.SocketException;
 
     /// <summary>
     /// Failures that say nothing was computed, or that the server is gone: safe to send again,
@@ -108,8 +162,7 @@ public sealed partial class RoundaboutClient
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => true,
         // A connection that broke mid-call surfaces as Internal or Cancelled with a local transport error.
-        StatusCode.Internal or StatusCode.Cancelled or StatusCode.Unknown =>
-            ex.Status.DebugException is HttpRequestException or IOException or System.Net.Sockets.SocketException,
+        StatusCode.Internal or StatusCode.Cancelled or StatusCode.Unknown => IsTransportFailure(ex),
         _ => false,
     };
 }

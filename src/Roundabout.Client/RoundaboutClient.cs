@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
@@ -25,7 +24,6 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private readonly RegistryEndpoints _registry;
     private readonly ServerDirectory _directory;
     private readonly ServerHealth _health;
-    private readonly ServiceProvider _balancerServices;
     private readonly GrpcChannel _channel;
     private readonly Calculator.CalculatorClient _calculator;
     private int _watching;
@@ -39,19 +37,18 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
         _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>());
 
-        var services = new ServiceCollection();
-        services.AddSingleton<ResolverFactory>(new RegistryResolverFactory(_directory));
-        services.AddSingleton<LoadBalancerFactory>(new RoundaboutBalancerFactory(options.Policy, _health, options.Random));
-        _balancerServices = services.BuildServiceProvider();
+        var services = new BalancerServices(
+            new RegistryResolverFactory(_directory),
+            new RoundaboutBalancerFactory(options.Policy, _health, options.Random));
 
         // One channel for the whole session: it owns the connections to every server.
         _channel = GrpcChannel.ForAddress($"{RegistryResolverFactory.Scheme}:///{options.Service}", new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
-            ServiceProvider = _balancerServices,
+            ServiceProvider = services,
             LoggerFactory = loggerFactory,
+            // No retry policy: the failover loop is the one retry layer.
             ServiceConfig = CreateServiceConfig(options.Policy),
-            MaxRetryAttempts = 5,
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),
             MaxReconnectBackoff = TimeSpan.FromSeconds(5),
             HttpHandler = new SocketsHttpHandler
@@ -117,31 +114,13 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private static ServiceConfig CreateServiceConfig(BalancingPolicy policy) => new()
     {
         LoadBalancingConfigs = { new LoadBalancingConfig(RoundaboutBalancerFactory.NameOf(policy)) },
-        MethodConfigs =
-        {
-            new MethodConfig
-            {
-                Names = { MethodName.Default },
-                // A call refused by a dead or draining server is retried by the channel at once
-                // and is re-picked, so it lands on another server. Safe for every method: Sum is
-                // stateless, Multiply carries a request id the servers deduplicate.
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = 4,
-                    InitialBackoff = TimeSpan.FromMilliseconds(20),
-                    MaxBackoff = TimeSpan.FromMilliseconds(200),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            },
-        },
     };
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _directory.Dispose();
         _channel.Dispose();
         _registry.Dispose();
-        await _balancerServices.DisposeAsync();
+        return ValueTask.CompletedTask;
     }
 }

@@ -22,8 +22,11 @@ public sealed class RoundaboutClientOptions
     /// <summary>The time one attempt on one server may take before the call moves on to another. Default: 2 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Attempts on ready servers per logical call (the retry budget). Default: 4.</summary>
-    public int MaxAttempts { get; set; } = 4;
+    /// <summary>
+    /// Attempts that reach a server per logical call (the retry budget). Default (null): one per
+    /// cached server, so a call that fails everywhere tries each server once.
+    /// </summary>
+    public int? MaxAttempts { get; set; }
 
     /// <summary>The shortest time between two fetches caused by every cached server failing. Default: 2 s.</summary>
     public TimeSpan RefreshRateLimit { get; set; } = TimeSpan.FromSeconds(2);

@@ -1,4 +1,4 @@
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;

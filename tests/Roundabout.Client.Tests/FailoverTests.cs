@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;
@@ -115,7 +115,7 @@ public sealed class FailoverTests
     public async Task Multiply_RefusedByAServer_IsRetriedWithTheSameRequestIdAndAppliedOnce()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);
-        var client = cluster.CreateClient();
+        var client = cluster.CreateClient(o => o.MaxAttempts = 3);
         var server = cluster.Servers[0].Calculator;
         server.FailNextMultiplies(2);
 

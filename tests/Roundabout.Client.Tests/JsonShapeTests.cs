@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 
 namespace Roundabout.Client.Tests;
 
@@ -70,11 +70,20 @@ public sealed class JsonShapeTests
     }
 
     [Fact]
-    public void LatencySummary_UsesNearestRank()
+    public void LatencySummary_FromAHistogram_IsWithinOnePercentAndKeepsTheExactMax()
     {
-        var summary = LatencySummary.From([.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()]);
+        var histogram = LatencySummary.NewHistogram();
+        foreach (var milliseconds in Enumerable.Range(1, 100).Reverse())
+        {
+            histogram.RecordValue(milliseconds * 1000L);
+        }
 
-        Assert.Equal(new LatencySummary(50, 90, 99, 100), summary);
-        Assert.Equal(new LatencySummary(0, 0, 0, 0), LatencySummary.From([]));
+        var summary = LatencySummary.From(histogram, maxMicroseconds: 100_123);
+
+        Assert.InRange(summary.P50, 49.5, 50.5);
+        Assert.InRange(summary.P90, 89.1, 90.9);
+        Assert.InRange(summary.P99, 98.0, 100.0);
+        Assert.Equal(100.123, summary.Max);
+        Assert.Equal(new LatencySummary(0, 0, 0, 0), LatencySummary.From(LatencySummary.NewHistogram(), 0));
     }
 }

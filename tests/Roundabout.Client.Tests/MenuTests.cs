@@ -1,4 +1,4 @@
-using Roundabout.Client.Menu;
+using Roundabout.Cli.Menu;
 using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;

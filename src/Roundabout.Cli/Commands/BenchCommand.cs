@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Roundabout.Client;
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 using Roundabout.Contracts;
 
 namespace Roundabout.Cli.Commands;

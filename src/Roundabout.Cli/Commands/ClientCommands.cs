@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Roundabout.Client;
-using Roundabout.Client.Menu;
+using Roundabout.Cli.Menu;
 
 namespace Roundabout.Cli.Commands;
 

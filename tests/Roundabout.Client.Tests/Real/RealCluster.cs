@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Database;
@@ -14,6 +15,7 @@ internal sealed class RealCluster : IAsyncDisposable
     private readonly List<WebApplication> _apps = [];
     private readonly List<CliProcess> _processes = [];
     private readonly List<RoundaboutClient> _clients = [];
+    private WebApplication? _database;
 
     public int RegistryPort { get; private set; }
 
@@ -36,6 +38,7 @@ internal sealed class RealCluster : IAsyncDisposable
             var database = DatabaseHost.Build(new DatabaseHostOptions { Port = 0, InMemory = true });
             await database.StartAsync().DefaultTimeout();
             cluster._apps.Add(database);
+            cluster._database = database;
             cluster.DatabasePort = database.GetBoundPort();
 
             for (var i = 0; i < servers; i++)
@@ -52,7 +55,17 @@ internal sealed class RealCluster : IAsyncDisposable
         }
     }
 
-    public async Task<string> AddServerAsync()
+    /// <summary>Stops the database, as a crash of it would: the servers stay up and answer with its absence.</summary>
+    public async Task StopDatabaseAsync()
+    {
+        var database = _database ?? throw new InvalidOperationException("the cluster has no database");
+        _database = null;
+        _apps.Remove(database);
+        await database.StopAsync(new CancellationToken(true)).WaitAsync(TimeSpan.FromSeconds(15));
+        await database.DisposeAsync();
+    }
+
+    public async Task<string> AddServerAsync(Action<IServiceCollection>? configureServices = null)
     {
         var app = ServerHost.Build(new ServerHostOptions
         {
@@ -60,7 +73,7 @@ internal sealed class RealCluster : IAsyncDisposable
             AdvertiseHost = "127.0.0.1",
             Registry = [new EndpointAddress("127.0.0.1", RegistryPort)],
             Database = new EndpointAddress("127.0.0.1", DatabasePort),
-        });
+        }, configureServices);
         await app.StartAsync().DefaultTimeout();
         _apps.Add(app);
         var address = $"127.0.0.1:{app.GetBoundPort()}";

@@ -1,4 +1,4 @@
-using Roundabout.Client.Bench;
+using Roundabout.Cli.Bench;
 
 namespace Roundabout.Client.Tests.Real;
 

@@ -140,6 +140,7 @@ public sealed class DatabaseServiceTests
     [InlineData("txn.ops too many")]
     [InlineData("txn.ops.atomic.kind unspecified")]
     [InlineData("txn.ops.atomic.operand not a number")]
+    [InlineData("txn.ops.atomic.operand with a NUL")]
     [InlineData("txn.ops.atomic.key empty")]
     [InlineData("txn.ops.atomic.request_ttl_ms negative")]
     [InlineData("txn.ops.atomic put on the same key")]
@@ -177,6 +178,7 @@ public sealed class DatabaseServiceTests
             "txn.ops too many" => db.TxnAsync(Txn([.. Enumerable.Range(0, 129).Select(i => new TxnOp { Put = new PutOp { Key = $"k{i}" } })])).ResponseAsync,
             "txn.ops.atomic.kind unspecified" => db.TxnAsync(Txn(new TxnOp { Atomic = new AtomicOp { Key = "k", Operand = "2" } })).ResponseAsync,
             "txn.ops.atomic.operand not a number" => db.TxnAsync(Txn(Atomic("k", "two"))).ResponseAsync,
+            "txn.ops.atomic.operand with a NUL" => db.TxnAsync(Txn(Atomic("k", "2\0"))).ResponseAsync,
             "txn.ops.atomic.key empty" => db.TxnAsync(Txn(Atomic(string.Empty, "2"))).ResponseAsync,
             "txn.ops.atomic.request_ttl_ms negative" => db.TxnAsync(Txn(new TxnOp { Atomic = new AtomicOp { Key = "k", Kind = AtomicKind.Multiply, Operand = "2", RequestKey = "r", RequestTtlMs = -1 } })).ResponseAsync,
             "txn.ops.atomic put on the same key" => db.TxnAsync(Txn(Atomic("k", "2"), new TxnOp { Put = new PutOp { Key = "k" } })).ResponseAsync,

@@ -83,7 +83,7 @@ public sealed class RedisAccumulatorStoreTests
         Assert.Equal(BigInteger.One, rest);
         Assert.All(acknowledged, p => Assert.Equal(1, exponents[p]));
         Assert.All(unknown, p => Assert.InRange(exponents[p], 0, 1));
-        Assert.Equal(primes.Count, acknowledged.Count + unknown.Count);
+        Assert.Equal(primes.Length, acknowledged.Count + unknown.Count);
         Assert.NotEmpty(unknown);
 
         // Retried with their request ids, the unknown ones end up applied exactly once too.

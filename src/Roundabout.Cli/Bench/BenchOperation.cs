@@ -1,4 +1,4 @@
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 public enum BenchOperation
 {

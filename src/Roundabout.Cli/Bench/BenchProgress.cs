@@ -1,4 +1,4 @@
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 /// <summary>A run so far, for the live progress line.</summary>
 public sealed record BenchProgress(long Completed, long Errors, TimeSpan Elapsed)

@@ -1,4 +1,4 @@
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 /// <summary>One load run: which call, how many at once, and for how long or how many in all.</summary>
 public sealed class BenchOptions

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Roundabout.Client;
 
-namespace Roundabout.Client;
+namespace Roundabout.Cli;
 
 /// <summary>The JSON the script commands print. Numbers are strings: they can exceed any JSON number.</summary>
 public static class ClientJson

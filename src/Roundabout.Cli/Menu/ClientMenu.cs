@@ -1,7 +1,8 @@
 using Grpc.Core;
+using Roundabout.Client;
 using Roundabout.Contracts;
 
-namespace Roundabout.Client.Menu;
+namespace Roundabout.Cli.Menu;
 
 /// <summary>
 /// The exercise's interactive menu, over any reader and writer (a terminal, piped stdin, a test).

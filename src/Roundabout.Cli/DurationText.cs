@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Roundabout.Client;
+namespace Roundabout.Cli;
 
 /// <summary>Durations as users type them: <c>500ms</c>, <c>5s</c>, <c>2m</c>, or a plain number of seconds.</summary>
 public static class DurationText

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Roundabout.Client.Bench;
+namespace Roundabout.Cli.Bench;
 
 /// <summary>What a load run measured.</summary>
 public sealed record BenchReport(

@@ -1,0 +1,33 @@
+using HdrHistogram;
+
+namespace Roundabout.Cli.Bench;
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record LatencySummary(double P50, double P90, double P99, double Max)
+{
+    /// <summary>The longest latency a histogram tells apart, in microseconds (1 hour, the longest run); longer ones count as this.</summary>
+    public const long HighestMicroseconds = 3_600_000_000;
+
+    /// <summary>
+    /// A histogram of microseconds with fixed memory (about 27 KB) and two significant digits: a
+    /// percentile is within 1% of the exact one, however long the run.
+    /// </summary>
+    public static LongHistogram NewHistogram() => new(HighestMicroseconds, 2);
+
+    /// <summary>Percentiles from a histogram of microseconds; the maximum is the exact one seen.</summary>
+    public static LatencySummary From(HistogramBase microseconds, long maxMicroseconds)
+    {
+        if (microseconds.TotalCount == 0)
+        {
+            return new LatencySummary(0, 0, 0, 0);
+        }
+
+        return new LatencySummary(
+            Milliseconds(microseconds.GetValueAtPercentile(50)),
+            Milliseconds(microseconds.GetValueAtPercentile(90)),
+            Milliseconds(microseconds.GetValueAtPercentile(99)),
+            Milliseconds(maxMicroseconds));
+    }
+
+    private static double Milliseconds(long microseconds) => microseconds / 1000.0;
+}
