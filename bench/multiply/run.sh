@@ -24,7 +24,10 @@ fi
 
 echo "bench: building (Release)"
 work="$(mktemp -d)"
-dotnet build -c Release -v q --nologo -clp:ErrorsOnly src/Roundabout.Cli -o "$work/cli" >/dev/null
+# The same ahead-of-time (ReadyToRun) build that ./roundabout runs.
+case "$(uname -m)" in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -v q --nologo -clp:ErrorsOnly \
+  src/Roundabout.Cli -o "$work/cli" >/dev/null
 cli="$work/cli/roundabout.dll"
 rb() { dotnet "$cli" "$@"; }
 
@@ -97,7 +100,9 @@ for n in $SERVER_COUNTS; do
   done
 
   bench() { rb bench --registry "127.0.0.1:$registry_port" --op "$1" -c "$CLIENTS" -d "$2" --json 2>/dev/null; }
-  bench multiply 3s >/dev/null; bench sum 3s >/dev/null   # warm-up: the first seconds are JIT
+  # Warm-up: the servers' hot paths are compiled again (tier 1) in the first seconds of load, and
+  # each server process does that on its own, so more servers need a longer warm-up.
+  bench multiply "$((${BENCH_WARMUP_SECONDS:-10} + 5 * n))s" >/dev/null; bench sum 5s >/dev/null
 
   processes=("$database_pid" "$registry_pid" "${server_pids[@]}")
   before=(); for pid in "${processes[@]}"; do before+=("$(cpu_ticks "$pid")"); done
