@@ -41,6 +41,12 @@ public static class ServerHost
 
     private static void AddStore(IServiceCollection services, StoreAddress store)
     {
+        if (store.Kind == StoreKind.Etcd)
+        {
+            services.AddSingleton<IAccumulatorStore>(sp => new EtcdAccumulatorStore(store.Endpoints, sp.GetRequiredService<ServerHostOptions>(), sp.GetRequiredService<TimeProvider>()));
+            return;
+        }
+
         if (store.Kind == StoreKind.Redis)
         {
             services.AddSingleton(sp => new RedisConnection(store.Endpoints, sp.GetRequiredService<ServerHostOptions>().CallDeadline, sp.GetRequiredService<ILogger<RedisConnection>>()));

@@ -70,7 +70,7 @@ public sealed class ServerHostOptions
 
         if (Store is { Endpoints.Count: 0 } || Store is { Kind: StoreKind.Embedded, Endpoints.Count: > 1 })
         {
-            throw new ArgumentException($"The store '{Store}' needs one address for the embedded database, or at least one for Redis.", nameof(Store));
+            throw new ArgumentException($"The store '{Store}' needs one address for the embedded database, or at least one for Redis or etcd.", nameof(Store));
         }
 
         if (MultiplyBatch is < 1 or > DefaultMultiplyBatch)

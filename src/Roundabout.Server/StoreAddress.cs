@@ -10,20 +10,26 @@ public enum StoreKind
 
     /// <summary>Redis, or a server that speaks its protocol (<c>redis://host:port[,host:port...]</c>).</summary>
     Redis,
+
+    /// <summary>etcd, replicated by Raft (<c>etcd://host:port[,host:port...]</c>).</summary>
+    Etcd,
 }
 
-/// <summary>Where the accumulators live: <c>roundabout://host:port</c> or <c>redis://host:port[,host:port...]</c>.</summary>
+/// <summary>Where the accumulators live: <c>roundabout://host:port</c>, <c>redis://host:port[,host:port...]</c> or <c>etcd://host:port[,host:port...]</c>.</summary>
 public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress> Endpoints)
 {
     public const string EmbeddedScheme = "roundabout://";
     public const string RedisScheme = "redis://";
+    public const string EtcdScheme = "etcd://";
 
     public static StoreAddress Embedded(EndpointAddress database) => new(StoreKind.Embedded, [database]);
 
     public static StoreAddress Redis(IReadOnlyList<EndpointAddress> endpoints) => new(StoreKind.Redis, endpoints);
 
+    public static StoreAddress Etcd(IReadOnlyList<EndpointAddress> endpoints) => new(StoreKind.Etcd, endpoints);
+
     public override string ToString() =>
-        (Kind == StoreKind.Redis ? RedisScheme : EmbeddedScheme) + string.Join(',', Endpoints);
+        Kind switch { StoreKind.Redis => RedisScheme, StoreKind.Etcd => EtcdScheme, _ => EmbeddedScheme } + string.Join(',', Endpoints);
 
     /// <summary>Parses a store URI, or throws <see cref="FormatException"/> with a message that says what is expected.</summary>
     public static StoreAddress Parse(string? text)
@@ -32,6 +38,11 @@ public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress>
         if (trimmed.StartsWith(RedisScheme, StringComparison.OrdinalIgnoreCase))
         {
             return Redis(EndpointAddress.ParseList(trimmed[RedisScheme.Length..].TrimEnd('/')));
+        }
+
+        if (trimmed.StartsWith(EtcdScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return Etcd(EndpointAddress.ParseList(trimmed[EtcdScheme.Length..].TrimEnd('/')));
         }
 
         if (trimmed.StartsWith(EmbeddedScheme, StringComparison.OrdinalIgnoreCase))
@@ -43,6 +54,6 @@ public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress>
         }
 
         throw new FormatException(
-            $"'{trimmed}' is not a store address; expected roundabout://host:port (the embedded database) or redis://host:port[,host:port...]");
+            $"'{trimmed}' is not a store address; expected roundabout://host:port (the embedded database), redis://host:port[,host:port...] or etcd://host:port[,host:port...]");
     }
 }

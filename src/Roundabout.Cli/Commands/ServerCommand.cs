@@ -16,7 +16,8 @@ internal static class ServerCommand
         var store = new Option<string?>("--store")
         {
             Description = "Where the accumulators live: roundabout://host:port (the embedded database, the default; the same as --database) " +
-                "or redis://host:port[,host:port...] (Redis, or a server that speaks its protocol).",
+                "redis://host:port[,host:port...] (Redis, or a server that speaks its protocol), " +
+                "or etcd://host:port[,host:port...] (etcd: replicated, survives losing a minority of its members).",
             Validators =
             {
                 r =>

@@ -15,16 +15,18 @@ internal delegate Task<MultiplyOutcome[]> MultiplyBatchWriter(string name, IRead
 /// write (group commit, as the database does for its fsyncs): the first caller to find nobody
 /// writing drains the queue, batch after batch, while later callers wait for their outcome. The
 /// store applies each batch where the data lives, so replicas never conflict and nothing here
-/// retries. With a batch size of 1 there is no queue: every multiply is its own write, all in flight at once.
+/// retries. With a batch size of 1 there is no queue, unless <paramref name="queueSingles"/> says so:
+/// every multiply is its own write, all in flight at once. A store that can only compare-and-set
+/// (etcd) queues them anyway, since concurrent writers from one server would only fail each other's compares.
 /// </summary>
-internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch)
+internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, bool queueSingles = false)
 {
     private readonly ConcurrentDictionary<string, MultiplyQueue> _queues = new(StringComparer.Ordinal);
 
     public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
     {
         var pending = new PendingMultiply(factor, string.IsNullOrEmpty(requestId) ? null : requestId);
-        if (maxBatch == 1)
+        if (maxBatch == 1 && !queueSingles)
         {
             return (await write(name, [pending], cancellationToken))[0];
         }

@@ -6,6 +6,16 @@ namespace Roundabout.Scale.Tests.Server;
 public sealed class StoreAddressTests
 {
     [Fact]
+    public void Parse_Etcd_TakesEveryEndpoint()
+    {
+        var store = StoreAddress.Parse("etcd://127.0.0.1:2379,127.0.0.1:22379/");
+
+        Assert.Equal(StoreKind.Etcd, store.Kind);
+        Assert.Equal(2, store.Endpoints.Count);
+        Assert.Equal("etcd://127.0.0.1:2379,127.0.0.1:22379", store.ToString());
+    }
+
+    [Fact]
     public void Parse_Redis_TakesEveryEndpoint()
     {
         var store = StoreAddress.Parse("redis://10.0.0.1:6379, 10.0.0.2:6380");

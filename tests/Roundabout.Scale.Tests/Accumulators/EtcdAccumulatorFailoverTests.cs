@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using Roundabout.Scale.Tests.Engines;
+using Roundabout.Server;
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Scale.Tests.Accumulators;
+
+/// <summary>Accumulators on a real three-member etcd cluster while its members die: nothing acknowledged is lost or doubled.</summary>
+public sealed class EtcdAccumulatorFailoverTests
+{
+    private static CancellationToken Timeout => new CancellationTokenSource(TaskTimeouts.Default).Token;
+
+    [Fact]
+    public async Task KillTheLeaderThenAFollower_DuringMultiplies_EveryPrimeAppliedExactlyOnce()
+    {
+        await using var cluster = await EtcdCluster.StartAsync();
+        using var first = Store(cluster);
+        using var second = Store(cluster);
+        var stores = new[] { first, second };
+        var primes = Primes.First(200);
+        var queue = new ConcurrentQueue<int>(primes);
+        var acknowledged = new ConcurrentBag<int>();
+        var failedAttempts = 0;
+        const string name = "failover";
+
+        // Each worker retries a failed multiply with the same request id until it is answered, as the client does.
+        var workers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var prime))
+            {
+                await Eventually.UntilAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            await stores[w % 2].MultiplyAsync(name, prime, $"p{prime}", Timeout);
+                            return true;
+                        }
+                        catch (IOException)
+                        {
+                            Interlocked.Increment(ref failedAttempts);
+                            return false;
+                        }
+                    },
+                    $"the multiply by {prime} is answered",
+                    TimeSpan.FromMinutes(2));
+                acknowledged.Add(prime);
+            }
+        })).ToArray();
+
+        await Eventually.UntilAsync(() => acknowledged.Count >= 40, "40 multiplies are acknowledged", TimeSpan.FromMinutes(1));
+        var leader = await cluster.LeaderAsync();
+        await cluster.KillAsync(leader);
+        await Eventually.UntilAsync(() => acknowledged.Count >= 80, "multiplies go on after the leader died", TimeSpan.FromMinutes(1));
+        await cluster.RestartAsync(leader);
+        var follower = (await cluster.LeaderAsync() + 1) % 3;
+        await cluster.KillAsync(follower);
+        await Eventually.UntilAsync(() => acknowledged.Count >= 120, "multiplies go on after a follower died", TimeSpan.FromMinutes(1));
+        await cluster.RestartAsync(follower);
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromMinutes(3));
+
+        var final = await first.GetAsync(name, Timeout);
+        var (multiplicity, remainder) = Primes.Factor(final, primes);
+        Assert.Equal(BigInteger.One, remainder);
+        Assert.All(primes, p => Assert.Equal(1, multiplicity[p]));
+        Assert.Equal(primes.Length, acknowledged.Count);
+    }
+
+    [Fact]
+    public async Task QuorumLost_MultipliesFailNamingEtcd_ThenSucceedOnceItReturns()
+    {
+        await using var cluster = await EtcdCluster.StartAsync();
+        using var store = Store(cluster, TimeSpan.FromSeconds(2));
+        const string name = "quorum";
+        await store.MultiplyAsync(name, 2, "before", Timeout);
+
+        await cluster.KillAsync(0);
+        await cluster.KillAsync(1);
+        var error = await Assert.ThrowsAsync<IOException>(() => store.MultiplyAsync(name, 3, "during", Timeout));
+        Assert.Contains("etcd at etcd://", error.Message, StringComparison.Ordinal);
+        Assert.Contains("majority", error.Message, StringComparison.Ordinal);
+
+        await cluster.RestartAsync(0);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await store.MultiplyAsync(name, 3, "during", Timeout)).Result == 6;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            "the multiply succeeds once a majority runs again",
+            TimeSpan.FromMinutes(1));
+        await cluster.RestartAsync(1);
+        Assert.Equal(new BigInteger(6), await store.GetAsync(name, Timeout));
+    }
+
+    private static EtcdAccumulatorStore Store(EtcdCluster cluster, TimeSpan? deadline = null) =>
+        new(cluster.Endpoints, new ServerHostOptions { CallDeadline = deadline ?? TimeSpan.FromSeconds(3) }, TimeProvider.System);
+}
