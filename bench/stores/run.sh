@@ -99,7 +99,7 @@ for store in $STORES; do
     [ "$listed" -ge 2 ] && break
     sleep 0.2
   done
-  rb bench --registry "127.0.0.1:$registry_port" --op multiply -c "$CLIENTS" -d 20s >/dev/null 2>&1 || true   # warm-up
+  rb bench --registry "127.0.0.1:$registry_port" --op multiply -c "$CLIENTS" -d "${BENCH_WARMUP:-20s}" >/dev/null 2>&1 || true   # warm-up
   out=$(rb bench --registry "127.0.0.1:$registry_port" --op multiply -c "$CLIENTS" -d "$DURATION" --json 2>/dev/null || true)
   rps=$(sed -n 's/.*"rps":\([0-9.]*\).*/\1/p' <<<"$out" | head -n 1)
   p99=$(sed -n 's/.*"p99":\([0-9.]*\).*/\1/p' <<<"$out" | head -n 1)
