@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Information, "{Sums} more Sum and {Multiplies} more Multiply requests in the last second (one line per request resumes below {Limit} requests/s)")]
     public static partial void RequestsSummarized(ILogger logger, long sums, long multiplies, int limit);
 
+    [LoggerMessage(12, LogLevel.Warning, "UNSAFE MULTIPLY, for teaching only: Multiply reads the value, multiplies and writes it back with no compare and no dedupe; concurrent multiplies will lose updates and retries will apply twice. Run 'roundabout verify' to see it.")]
+    public static partial void UnsafeMultiply(ILogger logger);
+
     [LoggerMessage(9, LogLevel.Warning, "Database at {Address} is not reachable yet ({Reason}); retrying in {Delay}")]
     public static partial void DatabaseUnreachable(ILogger logger, string address, string reason, TimeSpan delay);
 

@@ -29,17 +29,22 @@ public static class ServerHost
             CallDeadline = options.CallDeadline,
         });
         services.AddSingleton<RegistrationAgent>();
-        AddStore(services, options.EffectiveStore);
+        AddStore(services, options.EffectiveStore, options.UnsafeMultiply);
         configureServices?.Invoke(services);
         services.AddHostedService<ServerLifecycle>();
 
         var app = builder.Build();
+        if (options.UnsafeMultiply)
+        {
+            Log.UnsafeMultiply(app.Services.GetRequiredService<ILogger<UnsafeAccumulatorStore>>());
+        }
+
         app.MapGrpcService<CalculatorService>();
         app.MapGrpcDefaults();
         return app;
     }
 
-    private static void AddStore(IServiceCollection services, StoreAddress store)
+    private static void AddStore(IServiceCollection services, StoreAddress store, bool unsafeMultiply)
     {
         if (store.Kind == StoreKind.Etcd)
         {
@@ -56,6 +61,14 @@ public static class ServerHost
 
         services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannel.ForAddress(store.Endpoints[0].ToHttpUri()));
         services.AddSingleton(sp => new Database.DatabaseClient(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database))));
-        services.AddSingleton<IAccumulatorStore, DatabaseAccumulatorStore>();
+        services.AddSingleton<DatabaseAccumulatorStore>();
+        if (unsafeMultiply)
+        {
+            services.AddSingleton<IAccumulatorStore, UnsafeAccumulatorStore>();
+        }
+        else
+        {
+            services.AddSingleton<IAccumulatorStore>(sp => sp.GetRequiredService<DatabaseAccumulatorStore>());
+        }
     }
 }

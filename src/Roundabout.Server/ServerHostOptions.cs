@@ -48,6 +48,12 @@ public sealed class ServerHostOptions
     /// </summary>
     public int MultiplyBatch { get; init; } = DefaultMultiplyBatch;
 
+    /// <summary>
+    /// For teaching only: Multiply reads, multiplies and writes back with a plain Put, with no
+    /// compare and no dedupe, so concurrent multiplies lose updates. Only on the embedded database.
+    /// </summary>
+    public bool UnsafeMultiply { get; init; }
+
     /// <summary>The default of <see cref="MultiplyBatch"/>, and its ceiling: the database takes at most 128 ops in one transaction.</summary>
     public const int DefaultMultiplyBatch = 128;
 
@@ -71,6 +77,11 @@ public sealed class ServerHostOptions
         if (Store is { Endpoints.Count: 0 } || Store is { Kind: StoreKind.Embedded, Endpoints.Count: > 1 })
         {
             throw new ArgumentException($"The store '{Store}' needs one address for the embedded database, or at least one for Redis or etcd.", nameof(Store));
+        }
+
+        if (UnsafeMultiply && EffectiveStore.Kind != StoreKind.Embedded)
+        {
+            throw new ArgumentException($"--unsafe-multiply works only on the embedded database, not on {EffectiveStore}: it exists to show what the atomic multiply protects against.", nameof(UnsafeMultiply));
         }
 
         if (MultiplyBatch is < 1 or > DefaultMultiplyBatch)

@@ -38,10 +38,12 @@ public sealed partial class OptionErrorTests
         ["--op"] = ["divide"],
         ["--factor"] = ["x"],
         ["--name"] = ["bad name!"],
+        ["--multiply-batch"] = ["0", "many"],
+        ["--count"] = ["abc", "0"],
     };
 
     /// <summary>Options whose value is free text: any string is a valid one.</summary>
-    private static readonly HashSet<string> _freeText = new(StringComparer.Ordinal) { "--token", "--data-dir" };
+    private static readonly HashSet<string> _freeText = new(StringComparer.Ordinal) { "--token", "--data-dir", "--history" };
 
     [Fact]
     public async Task EveryOptionOfEveryCommand_MalformedValue_OneLineNamingTheOptionAndExitTwo()

@@ -13,6 +13,7 @@ internal static class ClientCommands
         .. ClientCallCommands.Create(),
         ClientServersCommand.Create(),
         BenchCommand.Create(),
+        VerifyCommand.Create(),
     ];
 
     private static Command CreateClient()

@@ -42,25 +42,23 @@ internal static class ServerCommand
         var token = CommonOptions.Token();
         var metadata = KeyValueOption.Create("--metadata", "Metadata to register, as key=value (repeatable), for example --metadata version=1.2 --metadata weight=2.");
 
-        var multiplyBatch = new Option<int>("--multiply-batch")
+        var multiplyBatch = NumberOption.Int(
+            "--multiply-batch",
+            [],
+            1,
+            ServerHostOptions.DefaultMultiplyBatch,
+            ServerHostOptions.DefaultMultiplyBatch,
+            $"The most concurrent multiplies of one accumulator combined into one store write (1 to {ServerHostOptions.DefaultMultiplyBatch}; 1 sends each on its own).");
+
+        var unsafeMultiply = new Option<bool>("--unsafe-multiply")
         {
-            Description = $"The most concurrent multiplies of one accumulator combined into one store write (1 to {ServerHostOptions.DefaultMultiplyBatch}; 1 sends each on its own).",
-            DefaultValueFactory = _ => ServerHostOptions.DefaultMultiplyBatch,
-            Validators =
-            {
-                r =>
-                {
-                    if (r.GetValueOrDefault<int>() is < 1 or > ServerHostOptions.DefaultMultiplyBatch)
-                    {
-                        r.AddError($"--multiply-batch must be from 1 to {ServerHostOptions.DefaultMultiplyBatch}.");
-                    }
-                },
-            },
+            Description = "For teaching only: Multiply reads, multiplies and writes back with no compare and no dedupe, as a naive port does, " +
+                "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, store, advertise, token, metadata, multiplyBatch,
+            port, listen, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,
         };
         command.Validators.Add(r =>
         {
@@ -82,6 +80,7 @@ internal static class ServerCommand
                 Token = result.GetValue(token),
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
                 MultiplyBatch = result.GetValue(multiplyBatch),
+                UnsafeMultiply = result.GetValue(unsafeMultiply),
             };
             return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options));
         });

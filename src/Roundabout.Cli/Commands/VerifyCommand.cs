@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Roundabout.Cli.Verify;
+using Roundabout.Server.Accumulators;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>roundabout verify: a consistency check a learner can run on their own cluster.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create()
+    {
+        var set = new ClientOptionSet();
+        var json = CommonOptions.Json();
+        var name = new Option<string?>("--name")
+        {
+            Description = "The accumulator to use; a fresh one (verify-<random>) by default. It is reset to 1 first.",
+            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } n && !AccumulatorKeys.IsValidName(n)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example verify-1."); } } },
+        };
+        var count = NumberOption.Int("--count", ["-n"], 1, VerifyRunner.MaxCount, 200, $"How many multiplies, each by the next prime (at most {VerifyRunner.MaxCount}, so the product stays below 2^4096).");
+        var concurrency = NumberOption.Int("--concurrency", ["-c"], 1, 256, 8, "How many multiplies run at once.");
+        var duration = new Option<string?>("--duration", "-d")
+        {
+            Description = "Stop sending new multiplies after this long, for example 10s; the check covers those sent.",
+            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } d && !DurationText.TryParse(d, out _)) { r.AddError("--duration takes a duration such as 10s or 2m."); } } },
+        };
+        var history = new Option<string?>("--history")
+        {
+            Description = "Write every multiply's outcome to this file (JSON lines). Without it, the history is kept in verify-<name>.jsonl only when the check fails.",
+        };
+        var command = new Command(
+            "verify",
+            "Checks that the accumulator keeps its promise on a running cluster: multiplies a fresh accumulator by distinct primes " +
+            "through the normal client, records every outcome, then factors the final value. Every acknowledged multiply must be " +
+            "applied exactly once, every one whose outcome is unknown at most once, and nothing else. Exits 1 on any anomaly.")
+        {
+            name, count, concurrency, duration, history, json,
+        };
+        set.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        {
+            var options = new VerifyOptions(
+                result.GetValue(name) ?? "verify-" + Guid.NewGuid().ToString("N")[..8],
+                result.GetValue(count),
+                result.GetValue(concurrency),
+                DurationText.ParseOrNull(result.GetValue(duration)));
+            using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
+            var (records, final, verdict) = await new VerifyRunner(client, options).RunAsync(stop.Token);
+
+            var historyPath = result.GetValue(history) ?? (verdict.Consistent ? null : $"verify-{options.Name}.jsonl");
+            if (historyPath is not null)
+            {
+                await File.WriteAllLinesAsync(historyPath, records.Select(ToJson), stop.Token);
+            }
+
+            Console.WriteLine(result.GetValue(json) ? VerdictJson(options, verdict, historyPath) : VerdictText(options, verdict, final, historyPath));
+            return verdict.Consistent ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static string VerdictText(VerifyOptions options, Verdict v, System.Numerics.BigInteger final, string? historyPath)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(string.Create(c, $"[Verify] {v.Acknowledged + v.Unknown + v.Refused} multiplies of accumulator '{options.Name}' by distinct primes, {options.Concurrency} at a time"));
+        text.AppendLine(string.Create(c, $"  acknowledged {v.Acknowledged}, unknown outcome {v.Unknown} (applied {v.UnknownApplied}), refused {v.Refused}"));
+        text.AppendLine(string.Create(c, $"  final value: {final.ToString(c).Length} digits, factored over the run's primes"));
+        text.AppendLine(string.Create(c, $"  lost {v.Lost.Count}, doubled {v.Doubled.Count}, applied though refused {v.AppliedThoughRefused.Count}, foreign {(v.Foreign is null ? 0 : 1)}"));
+        if (!v.Consistent)
+        {
+            AppendList(text, "lost (acknowledged, not applied)", v.Lost);
+            AppendList(text, "doubled (applied more than once)", v.Doubled);
+            AppendList(text, "applied though refused", v.AppliedThoughRefused);
+            if (v.Foreign is { } foreign)
+            {
+                text.AppendLine($"  foreign factor (no multiply of this run put it there): {(foreign.Length > 40 ? foreign[..40] + "..." : foreign)}");
+            }
+        }
+
+        if (historyPath is not null)
+        {
+            text.AppendLine($"  history: {historyPath}");
+        }
+
+        text.Append(v.Consistent ? "[Verify] OK: every acknowledged multiply was applied exactly once." : "[Verify] FAILED: the accumulator broke its promise (see above).");
+        return text.ToString();
+    }
+
+    private static void AppendList(StringBuilder text, string what, IReadOnlyList<int> primes)
+    {
+        if (primes.Count > 0)
+        {
+            text.AppendLine($"  {what}: {string.Join(", ", primes.Take(20).Select(p => p.ToString(CultureInfo.InvariantCulture)))}{(primes.Count > 20 ? ", ..." : string.Empty)}");
+        }
+    }
+
+    private static string VerdictJson(VerifyOptions options, Verdict v, string? historyPath) => ClientJson.Write(w =>
+    {
+        w.WriteString("name", options.Name);
+        w.WriteBoolean("consistent", v.Consistent);
+        w.WriteNumber("acknowledged", v.Acknowledged);
+        w.WriteNumber("unknown", v.Unknown);
+        w.WriteNumber("unknown_applied", v.UnknownApplied);
+        w.WriteNumber("refused", v.Refused);
+        w.WriteNumber("lost", v.Lost.Count);
+        w.WriteNumber("doubled", v.Doubled.Count);
+        w.WriteNumber("applied_though_refused", v.AppliedThoughRefused.Count);
+        w.WriteNumber("foreign", v.Foreign is null ? 0 : 1);
+        if (historyPath is not null)
+        {
+            w.WriteString("history", historyPath);
+        }
+    });
+
+    private static string ToJson(MultiplyRecord record) => ClientJson.Write(w =>
+    {
+        w.WriteNumber("prime", record.Prime);
+        w.WriteString("outcome", record.Outcome.ToString().ToLowerInvariant());
+        if (record.RequestId.Length > 0)
+        {
+            w.WriteString("request_id", record.RequestId);
+        }
+
+        if (record.Result is { } value)
+        {
+            w.WriteString("result", value.Length > 60 ? value[..60] + "..." : value);
+        }
+
+        if (record.Error is { } error)
+        {
+            w.WriteString("error", error);
+        }
+    });
+}
