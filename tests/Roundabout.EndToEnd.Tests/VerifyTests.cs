@@ -59,6 +59,17 @@ public sealed class VerifyTests
     }
 
     [Fact]
+    public async Task VerifyChaos_KillsAndPausesItsOwnCluster_PrintsEachFault_AndHolds()
+    {
+        var (exit, output) = await ProcessCluster.RunAsync("verify", "--chaos", "--seed", "3", "--count", "80", "--duration", "5s", "--json");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"\[Chaos\] [\d:.]+ (kill -9|pause) ", output);
+        Assert.Contains("\"consistent\":true", output, StringComparison.Ordinal);
+        Assert.Contains("\"lost\":0,\"doubled\":0", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_UnsafeMultiplyWithRedis_IsRefusedWithAClearMessage()
     {
         var (exit, output) = await ProcessCluster.RunAsync("server", "--port", "0", "--store", "redis://localhost:6379", "--unsafe-multiply");

@@ -28,7 +28,17 @@ internal static class VerifyCommand
         };
         var history = new Option<string?>("--history")
         {
-            Description = "Write every multiply's outcome to this file (JSON lines). Without it, the history is kept in verify-<name>.jsonl only when the check fails.",
+            Description = "Write every multiply's outcome to this file (JSON lines). Without it, the history is kept in <name>-history.jsonl only when the check fails.",
+        };
+        var chaos = new Option<bool>("--chaos")
+        {
+            Description = "Start a cluster of its own on free ports (registry, durable database, 3 servers) and, during the run, kill -9, " +
+                "restart and pause its servers and database on a schedule chosen by --seed, printing each fault. --registry is not used then.",
+        };
+        var seed = NumberOption.Int("--seed", [], 0, int.MaxValue, 0, "The seed of the chaos schedule (0: a random one, printed so the run can be repeated).");
+        var unsafeRun = new Option<bool>("--unsafe")
+        {
+            Description = "With --chaos: run the same check on servers started with --unsafe-multiply first, then on normal servers, to compare.",
         };
         var command = new Command(
             "verify",
@@ -36,29 +46,91 @@ internal static class VerifyCommand
             "through the normal client, records every outcome, then factors the final value. Every acknowledged multiply must be " +
             "applied exactly once, every one whose outcome is unknown at most once, and nothing else. Exits 1 on any anomaly.")
         {
-            name, count, concurrency, duration, history, json,
+            name, count, concurrency, duration, history, json, chaos, seed, unsafeRun,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(unsafeRun) && !r.GetValue(chaos))
+            {
+                r.AddError("--unsafe goes with --chaos; to check racy servers you started yourself, run verify against them.");
+            }
+        });
         set.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var options = new VerifyOptions(
                 result.GetValue(name) ?? "verify-" + Guid.NewGuid().ToString("N")[..8],
                 result.GetValue(count),
                 result.GetValue(concurrency),
                 DurationText.ParseOrNull(result.GetValue(duration)));
+            var clientOptions = set.Build(result);
+            var asJson = result.GetValue(json);
+            var historyOption = result.GetValue(history);
             using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
-            var (records, final, verdict) = await new VerifyRunner(client, options).RunAsync(stop.Token);
-
-            var historyPath = result.GetValue(history) ?? (verdict.Consistent ? null : $"verify-{options.Name}.jsonl");
-            if (historyPath is not null)
+            if (!result.GetValue(chaos))
             {
-                await File.WriteAllLinesAsync(historyPath, records.Select(ToJson), stop.Token);
+                return await ClientRun.RunAsync(clientOptions, client => CheckAsync(client, options, historyOption, asJson, stop.Token));
             }
 
-            Console.WriteLine(result.GetValue(json) ? VerdictJson(options, verdict, historyPath) : VerdictText(options, verdict, final, historyPath));
-            return verdict.Consistent ? 0 : 1;
-        }));
+            var chosenSeed = result.GetValue(seed) is > 0 and var s ? s : Random.Shared.Next(1, int.MaxValue);
+            var runFor = options.Duration ?? TimeSpan.FromSeconds(15);
+            options = options with { Duration = null, Pace = runFor * options.Concurrency / options.Count };
+            if (result.GetValue(unsafeRun))
+            {
+                Console.Error.WriteLine($"[Chaos] first on servers with --unsafe-multiply (seed {chosenSeed})");
+                var racy = await RunChaosAsync(clientOptions, options with { Name = options.Name + "-unsafe" }, chosenSeed, unsafeMultiply: true, historyOption is null ? null : historyOption + ".unsafe", asJson, stop.Token);
+                Console.Error.WriteLine(racy == 0
+                    ? "[Chaos] the racy servers happened to lose nothing this time; run again, or with more --concurrency"
+                    : "[Chaos] the racy servers broke the promise, as expected; now the same on normal servers");
+            }
+
+            return await RunChaosAsync(clientOptions, options, chosenSeed, unsafeMultiply: false, historyOption, asJson, stop.Token);
+        });
         return command;
+    }
+
+    private static async Task<int> RunChaosAsync(Client.RoundaboutClientOptions clientOptions, VerifyOptions options, int seed, bool unsafeMultiply, string? history, bool json, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"[Chaos] starting a registry, a durable database and {ChaosCluster.ServerCount} servers{(unsafeMultiply ? " with --unsafe-multiply" : string.Empty)} on free ports (seed {seed})");
+        await using var cluster = await ChaosCluster.StartAsync(TextWriter.Null, unsafeMultiply, cancellationToken);
+        clientOptions.Registries = [Contracts.EndpointAddress.Parse(cluster.RegistryAddress)];
+        using var faultsDone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var faults = new ChaosSchedule(cluster, seed, Console.Error).RunAsync(faultsDone.Token);
+        try
+        {
+            return await ClientRun.RunAsync(clientOptions, async client =>
+            {
+                var (records, final, verdict) = await new VerifyRunner(client, options).RunAsync(cancellationToken, async () =>
+                {
+                    await faultsDone.CancelAsync();
+                    await faults;
+                });
+                return await ReportAsync(options, records, final, verdict, history, json, cancellationToken);
+            });
+        }
+        finally
+        {
+            await faultsDone.CancelAsync();
+            await faults;
+        }
+    }
+
+    private static async Task<int> CheckAsync(Client.RoundaboutClient client, VerifyOptions options, string? history, bool json, CancellationToken cancellationToken)
+    {
+        var (records, final, verdict) = await new VerifyRunner(client, options).RunAsync(cancellationToken);
+        return await ReportAsync(options, records, final, verdict, history, json, cancellationToken);
+    }
+
+    private static async Task<int> ReportAsync(VerifyOptions options, IReadOnlyList<MultiplyRecord> records, System.Numerics.BigInteger final, Verdict verdict, string? history, bool json, CancellationToken cancellationToken)
+    {
+        var historyPath = history ?? (verdict.Consistent ? null : $"{options.Name}-history.jsonl");
+        if (historyPath is not null)
+        {
+            await File.WriteAllLinesAsync(historyPath, records.Select(ToJson), cancellationToken);
+        }
+
+        Console.WriteLine(json ? VerdictJson(options, verdict, historyPath) : VerdictText(options, verdict, final, historyPath));
+        return verdict.Consistent ? 0 : 1;
     }
 
     private static string VerdictText(VerifyOptions options, Verdict v, System.Numerics.BigInteger final, string? historyPath)

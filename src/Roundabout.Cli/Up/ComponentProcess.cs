@@ -101,6 +101,26 @@ internal sealed partial class ComponentProcess : IDisposable
         }
     }
 
+    /// <summary>As <c>kill -9</c>: no chance to deregister, flush or answer.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGSTOP or SIGCONT: the process freezes, or goes on, with its sockets open.</summary>
+    public void Pause(bool paused)
+    {
+        if (!_process.HasExited)
+        {
+            _ = SendSignal(_process.Id, paused ? SigStop : SigCont);
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -112,6 +132,8 @@ internal sealed partial class ComponentProcess : IDisposable
     }
 
     private const int SigTerm = 15;
+    private const int SigStop = 19;
+    private const int SigCont = 18;
 
     // .NET can kill a process but not send it SIGTERM; the graceful stop (deregister, then drain) needs SIGTERM.
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -14,7 +14,8 @@ namespace Roundabout.Cli.Verify;
 /// </summary>
 internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions options)
 {
-    public async Task<(IReadOnlyList<MultiplyRecord> History, BigInteger Final, Verdict Verdict)> RunAsync(CancellationToken cancellationToken)
+    /// <summary>The workload, then (after <paramref name="beforeCheck"/>, which a chaos run uses to end its faults) the check.</summary>
+    public async Task<(IReadOnlyList<MultiplyRecord> History, BigInteger Final, Verdict Verdict)> RunAsync(CancellationToken cancellationToken, Func<Task>? beforeCheck = null)
     {
         await client.ResetAsync(options.Name, cancellationToken);
         var primes = new ConcurrentQueue<int>(FirstPrimes(options.Count));
@@ -30,13 +31,44 @@ internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions option
             while (!stop.IsCancellationRequested && primes.TryDequeue(out var prime))
             {
                 history.Add(await MultiplyAsync(prime, cancellationToken));
+                if (options.Pace > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(options.Pace, stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
             }
         }, CancellationToken.None));
         await Task.WhenAll(workers);
+        if (beforeCheck is not null)
+        {
+            await beforeCheck();
+        }
 
-        var final = BigInteger.Parse((await client.GetAccumulatorAsync(options.Name, cancellationToken)).Value, CultureInfo.InvariantCulture);
+        var final = await ReadFinalAsync(cancellationToken);
         var ordered = history.OrderBy(r => r.Prime).ToList();
         return (ordered, final, ConsistencyChecker.Check(ordered, final));
+    }
+
+    /// <summary>The final value; a store still recovering from a fault gets up to 30 s to answer.</summary>
+    private async Task<BigInteger> ReadFinalAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return BigInteger.Parse((await client.GetAccumulatorAsync(options.Name, cancellationToken)).Value, CultureInfo.InvariantCulture);
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
     }
 
     private async Task<MultiplyRecord> MultiplyAsync(int prime, CancellationToken cancellationToken)
@@ -94,4 +126,5 @@ internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions option
     }
 }
 
-internal sealed record VerifyOptions(string Name, int Count, int Concurrency, TimeSpan? Duration);
+/// <param name="Pace">How long each task waits between its multiplies, so a chaos run spreads them over its faults.</param>
+internal sealed record VerifyOptions(string Name, int Count, int Concurrency, TimeSpan? Duration, TimeSpan Pace = default);
