@@ -22,7 +22,11 @@ public sealed partial class RoundaboutClient
     public Task<MultiplyResult> MultiplyAsync(string factor, string? name = null, CancellationToken cancellationToken = default) =>
         MultiplyAsync(factor, name, Guid.NewGuid().ToString("N"), cancellationToken);
 
-    internal async Task<MultiplyResult> MultiplyAsync(string factor, string? name, string requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same with the caller's own request id: sending it again (after a lost answer, say)
+    /// returns the first result and applies nothing, on any server, within the dedupe window.
+    /// </summary>
+    public async Task<MultiplyResult> MultiplyAsync(string factor, string? name, string requestId, CancellationToken cancellationToken)
     {
         var request = new MultiplyRequest { Factor = Validate(factor, "the factor"), Name = name ?? string.Empty, RequestId = requestId };
         var reply = await InvokeAsync("Multiply", options => _calculator.MultiplyAsync(request, options), cancellationToken);

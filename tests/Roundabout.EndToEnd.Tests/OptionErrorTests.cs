@@ -40,6 +40,8 @@ public sealed partial class OptionErrorTests
         ["--name"] = ["bad name!"],
         ["--multiply-batch"] = ["0", "many"],
         ["--count"] = ["abc", "0"],
+        ["--seed"] = ["x", "-1"],
+        ["--request-id"] = ["bad id!"],
     };
 
     /// <summary>Options whose value is free text: any string is a valid one.</summary>

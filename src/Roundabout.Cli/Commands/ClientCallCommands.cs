@@ -32,18 +32,28 @@ internal static class ClientCallCommands
         var json = CommonOptions.Json();
         var name = NameOption();
         var factor = new Argument<string>("FACTOR") { Description = "A whole number to multiply the accumulator by." };
+        var requestId = new Option<string?>("--request-id")
+        {
+            Description = "Your own request id (1 to 64 letters, digits, '-', '_' or '.'): the same id sent again returns the first result " +
+                "and applies nothing, for 10 minutes. Without it, each command gets a new one.",
+            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } id && !Server.Accumulators.AccumulatorKeys.IsValidRequestId(id)) { r.AddError("--request-id takes 1 to 64 letters, digits, '-', '_' or '.', for example order-17."); } } },
+        };
         var command = new Command(
             "multiply",
             "Multiplies an accumulator (the global one by default) by FACTOR on one server and prints the new value. " +
             "Retries on other servers reuse one request id, so the multiplication is applied once.")
         {
-            factor, name, json,
+            factor, name, requestId, json,
         };
         set.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
         {
-            var reply = await client.MultiplyAsync(result.GetValue(factor)!, result.GetValue(name), cancellationToken);
-            Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Result} (accumulator {reply.Name}, server {reply.Server})");
+            var reply = result.GetValue(requestId) is { } id
+                ? await client.MultiplyAsync(result.GetValue(factor)!, result.GetValue(name), id, cancellationToken)
+                : await client.MultiplyAsync(result.GetValue(factor)!, result.GetValue(name), cancellationToken);
+            Console.WriteLine(result.GetValue(json)
+                ? ClientJson.Of(reply)
+                : $"{reply.Result} (accumulator {reply.Name}, server {reply.Server}{(reply.Replayed ? ", already applied: the first result, nothing applied again" : string.Empty)})");
             return 0;
         }));
         return command;
