@@ -143,12 +143,13 @@ internal sealed class CalculatorService(
     private RpcException StoreFault(Exception ex, string? unknownOutcome)
     {
         var store = options.EffectiveStore;
-        var named = store.Kind == StoreKind.Redis
-            ? $"Redis at {string.Join(',', store.Endpoints)}"
-            : $"the database at {store.Endpoints[0]}";
-        var check = store.Kind == StoreKind.Redis
-            ? "check that Redis is running"
-            : $"check that the database is running ('roundabout database --port {store.Endpoints[0].Port}')";
+        var endpoints = string.Join(',', store.Endpoints);
+        var (named, check) = store.Kind switch
+        {
+            StoreKind.Embedded => ($"the database at {endpoints}", $"check that the database is running ('roundabout database --port {store.Endpoints[0].Port}')"),
+            StoreKind.Redis => ($"Redis at {endpoints}", "check that Redis is running"),
+            var other => ($"{other.ToString().ToLowerInvariant()} at {endpoints}", $"check that {other.ToString().ToLowerInvariant()} is running"),
+        };
         var (code, message) = ex switch
         {
             // Refused before anything changed: say so, and pass the store's own advice on.
