@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Roundabout.Contracts;
 
 namespace Roundabout.Client;
 
@@ -39,6 +40,11 @@ public sealed partial class RoundaboutClient
         catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
         {
             Log.AttemptFailed(_logger, operation, 1, ex.StatusCode, ex.Status.Detail);
+            if (IsStoreFault(ex))
+            {
+                throw StoreFailed(operation, ex);
+            }
+
             return await RetryAsync(operation, send, ex, stateBefore, started, cancellationToken);
         }
     }
@@ -93,6 +99,10 @@ public sealed partial class RoundaboutClient
             {
                 last = ex;
                 Log.AttemptFailed(_logger, operation, tries, ex.StatusCode, ex.Status.Detail);
+                if (IsStoreFault(ex))
+                {
+                    throw StoreFailed(operation, ex);
+                }
             }
         }
 
@@ -148,7 +158,23 @@ public sealed partial class RoundaboutClient
             code,
             $"No server answered {operation} within {_options.Deadline.TotalSeconds:0.###} s ({tries} attempts on {servers}); " +
             $"last error: {last.StatusCode}: {last.Status.Detail}. " +
-            "Check that servers are running ('roundabout servers'), then refresh the server list."));
+            "Check that servers are running ('roundabout servers')."));
+    }
+
+    /// <summary>
+    /// A server answered that its shared store failed (<see cref="FaultTrailers.Store"/>). Every
+    /// server shares that store, so another server cannot help: the call ends here, and its error
+    /// names the store. A Multiply's outcome is then unknown; the server's message says so.
+    /// </summary>
+    internal static bool IsStoreFault(RpcException ex) => ex.Trailers.GetValue(FaultTrailers.Store) is not null;
+
+    private static RpcException StoreFailed(string operation, RpcException ex)
+    {
+        var detail = ex.Status.Detail.TrimEnd();
+        var stop = detail.EndsWith('.') ? " " : ". ";
+        return new RpcException(
+            new Status(ex.StatusCode, $"{operation} failed: {detail}{stop}Every server shares this store, so no other server was tried."),
+            ex.Trailers);
     }
 
     private static bool IsTransportFailure(RpcException ex) =>

@@ -24,9 +24,11 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private readonly RegistryEndpoints _registry;
     private readonly ServerDirectory _directory;
     private readonly ServerHealth _health;
+    private readonly ConnectionProgress _connections = new();
     private readonly GrpcChannel _channel;
     private readonly Calculator.CalculatorClient _calculator;
     private int _watching;
+    private bool _connected;
 
     private RoundaboutClient(RoundaboutClientOptions options, ILoggerFactory loggerFactory)
     {
@@ -39,7 +41,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
 
         var services = new BalancerServices(
             new RegistryResolverFactory(_directory),
-            new RoundaboutBalancerFactory(options.Policy, _health, options.Random));
+            new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _connections));
 
         // One channel for the whole session: it owns the connections to every server.
         _channel = GrpcChannel.ForAddress($"{RegistryResolverFactory.Scheme}:///{options.Service}", new GrpcChannelOptions
@@ -81,7 +83,9 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
 
     /// <summary>
     /// Starts the session: fetches the server list once (or starts following the registry with
-    /// watching on). Throws <see cref="RpcException"/> (Unavailable) when no registry answers.
+    /// watching on), then connects to every cached server (waiting at most
+    /// <see cref="FirstConnectWait"/>), so that round-robin is strict from the first call.
+    /// Throws <see cref="RpcException"/> (Unavailable) when no registry answers.
     /// </summary>
     public async Task<IReadOnlyList<ServerInfo>> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -91,7 +95,43 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
             _directory.StartWatching();
         }
 
+        if (!Volatile.Read(ref _connected))
+        {
+            await ConnectFirstAsync(servers, cancellationToken);
+        }
+
         return servers;
+    }
+
+    /// <summary>The longest a fresh session waits for its connections before its first call.</summary>
+    internal static TimeSpan FirstConnectWait { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Connects to every cached server before the first call, so that the first N calls go to N
+    /// different servers in list order instead of to whichever connected first. A server that
+    /// refuses the connection does not hold the wait up; one that does not answer holds it up to
+    /// <see cref="FirstConnectWait"/> at most, once per session.
+    /// </summary>
+    private async Task ConnectFirstAsync(IReadOnlyList<ServerInfo> servers, CancellationToken cancellationToken)
+    {
+        if (servers.Count > 0)
+        {
+            var keys = servers.Select(s => s.Address).ToArray();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var connecting = _channel.ConnectAsync(stop.Token);
+            await _connections.WaitAllSettledAsync(keys, FirstConnectWait, _time, cancellationToken);
+            await stop.CancelAsync();
+            try
+            {
+                await connecting;
+            }
+            catch (OperationCanceledException)
+            {
+                // Not connected to any server yet: the first call's failover loop deals with that.
+            }
+        }
+
+        Volatile.Write(ref _connected, true);
     }
 
     /// <summary>Fetches the server list again from the registry and balances over the new list.</summary>

@@ -56,7 +56,12 @@ public static class DatabaseHost
             return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider);
         }
 
-        var storage = new StorageOptions { DataDirectory = options.DataDirectory, SnapshotThresholdBytes = options.SnapshotThresholdBytes };
+        var storage = new StorageOptions
+        {
+            DataDirectory = options.DataDirectory,
+            SnapshotThresholdBytes = options.SnapshotThresholdBytes,
+            Disk = options.Disk ?? SystemLogDisk.Instance,
+        };
         var (log, image) = DurableLog.Open(storage, logger);
         log.Failed += _ =>
         {

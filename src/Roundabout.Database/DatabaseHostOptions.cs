@@ -26,6 +26,9 @@ public sealed class DatabaseHostOptions
     /// <summary>The clock for key expiry (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>The log's file operations; tests inject a disk that fills up.</summary>
+    internal Storage.ILogDisk? Disk { get; init; }
+
     internal void Validate()
     {
         if (Port is < 0 or > 65535)

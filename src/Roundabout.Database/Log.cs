@@ -28,4 +28,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Database stopped; every acknowledged write is on disk")]
     public static partial void Closed(ILogger logger);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "The disk that holds {Directory} is full: writes are refused (RESOURCE_EXHAUSTED) and reads still served. Free space on that disk; writes resume by themselves")]
+    public static partial void DiskFull(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "The disk that holds {Directory} has room again: writes are accepted")]
+    public static partial void DiskSpaceBack(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Could not create the reserve file {Path}; writes stay refused and it is tried again")]
+    public static partial void ReserveFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Database stopped; it ran in memory, so everything it held is gone")]
+    public static partial void ClosedInMemory(ILogger logger);
 }

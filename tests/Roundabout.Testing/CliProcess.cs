@@ -13,6 +13,7 @@ public sealed class CliProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errorLines = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CliProcess(Process process)
@@ -25,6 +26,9 @@ public sealed class CliProcess : IAsyncDisposable
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
     public string Output => string.Join('\n', _lines);
+
+    /// <summary>The lines written to stderr alone (<see cref="Lines"/> has both streams).</summary>
+    public IReadOnlyList<string> ErrorLines => _errorLines.ToArray();
 
     public bool HasExited => _process.HasExited;
 
@@ -65,7 +69,15 @@ public sealed class CliProcess : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var cli = new CliProcess(process);
         process.OutputDataReceived += (_, e) => cli.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => cli.Add(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                cli._errorLines.Enqueue(e.Data);
+            }
+
+            cli.Add(e.Data);
+        };
         process.Exited += (_, _) => cli._exited.TrySetResult();
         process.Start();
         process.BeginOutputReadLine();

@@ -78,7 +78,7 @@ internal static class BenchCommand
 
             Console.WriteLine(result.GetValue(json) ? report.ToJson() : report.ToText());
             return report.Errors == 0 ? 0 : 1;
-        }));
+        }, result.GetValue(json)));
         return command;
     }
 

@@ -22,7 +22,7 @@ internal static class ClientCallCommands
             var reply = await client.SumAsync(result.GetValue(a)!, result.GetValue(b)!, cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Result} (server {reply.Server})");
             return 0;
-        }));
+        }, result.GetValue(json)));
         return command;
     }
 
@@ -55,7 +55,7 @@ internal static class ClientCallCommands
                 ? ClientJson.Of(reply)
                 : $"{reply.Result} (accumulator {reply.Name}, server {reply.Server}{(reply.Replayed ? ", already applied: the first result, nothing applied again" : string.Empty)})");
             return 0;
-        }));
+        }, result.GetValue(json), $"Once it is back, see the value with '{AccumulatorCommand(result.GetValue(name))}' before multiplying again."));
         return command;
     }
 
@@ -71,7 +71,7 @@ internal static class ClientCallCommands
             var reply = await client.GetAccumulatorAsync(result.GetValue(name), cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name}, server {reply.Server})");
             return 0;
-        }));
+        }, result.GetValue(json)));
         return command;
     }
 
@@ -87,9 +87,12 @@ internal static class ClientCallCommands
             var reply = await client.ResetAsync(result.GetValue(name), cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name} reset, server {reply.Server})");
             return 0;
-        }));
+        }, result.GetValue(json)));
         return command;
     }
+
+    private static string AccumulatorCommand(string? name) =>
+        name is null ? "roundabout accumulator" : $"roundabout accumulator --name {name}";
 
     private static Option<string?> NameOption() => new("--name")
     {

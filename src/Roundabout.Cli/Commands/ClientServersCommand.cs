@@ -39,7 +39,7 @@ internal static class ClientServersCommand
                 },
                 stop.Token);
             return 0;
-        }));
+        }, result.GetValue(json)));
         return command;
     }
 

@@ -161,7 +161,9 @@ public sealed class ClientMenu
         }
         catch (RpcException ex)
         {
-            await SayAsync($"Error: {ex.Status.Detail}");
+            // No server answered: the menu can fetch the list again. A store's failure is not helped by that.
+            var noServer = ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && ex.Trailers.GetValue(FaultTrailers.Store) is null;
+            await SayAsync($"Error: {ex.Status.Detail}" + (noServer ? " Then choose 4 to refresh the server list." : string.Empty));
         }
 
         return true;

@@ -8,7 +8,7 @@ namespace Roundabout.Client.Balancing;
 /// A slow server accumulates outstanding calls and so gets fewer new ones. grpc-dotnet has no
 /// such policy, hence this picker.
 /// </summary>
-internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker
+internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker, IServerPicker
 {
     private readonly Subchannel[] _subchannels;
     private readonly string[] _keys;
@@ -23,6 +23,8 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker
         health.SetReady(_keys);
         _random = random;
     }
+
+    public IReadOnlyList<string> Servers => _keys;
 
     public override PickResult Pick(PickContext context)
     {

@@ -3,11 +3,12 @@ using Grpc.Net.Client.Balancer;
 namespace Roundabout.Client.Balancing;
 
 /// <summary>
-/// Round-robin over the ready servers, as grpc-dotnet's own round_robin picker does (a random start,
-/// then the next server per call), plus what that picker lacks: it skips ejected servers (unless
-/// all are ejected: panic mode, use them all) and reports each call's outcome to <see cref="ServerHealth"/>.
+/// Round-robin over the ready servers in list order, starting with the first (as the exercise's
+/// own client does: 9001, 9002, 9001, ...), plus what grpc-dotnet's round_robin picker lacks: it
+/// skips ejected servers (unless all are ejected: panic mode, use them all) and reports each
+/// call's outcome to <see cref="ServerHealth"/>.
 /// </summary>
-internal sealed class RoundRobinPicker : SubchannelPicker
+internal sealed class RoundRobinPicker : SubchannelPicker, IServerPicker
 {
     private readonly Subchannel[] _subchannels;
     private readonly string[] _keys;
@@ -22,6 +23,8 @@ internal sealed class RoundRobinPicker : SubchannelPicker
         health.SetReady(_keys);
         _next = start - 1;
     }
+
+    public IReadOnlyList<string> Servers => _keys;
 
     public override PickResult Pick(PickContext context)
     {

@@ -15,8 +15,8 @@ internal sealed class RoundaboutBalancer : SubchannelsLoadBalancer
     private readonly ServerHealth _health;
     private readonly Random _random;
 
-    public RoundaboutBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, BalancingPolicy policy, ServerHealth health, Random random)
-        : base(controller, loggerFactory)
+    public RoundaboutBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, BalancingPolicy policy, ServerHealth health, Random random, ConnectionProgress progress)
+        : base(new ProgressReportingController(controller, progress), loggerFactory)
     {
         _policy = policy;
         _health = health;
@@ -26,6 +26,7 @@ internal sealed class RoundaboutBalancer : SubchannelsLoadBalancer
     protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) => _policy switch
     {
         BalancingPolicy.PowerOfTwoChoices => new PowerOfTwoChoicesPicker(readySubchannels, _health, _random),
-        _ => new RoundRobinPicker(readySubchannels, _health, _random.Next(readySubchannels.Count)),
+        // In list order from the first server: a fresh session's calls go 9001, 9002, 9001, ...
+        _ => new RoundRobinPicker(readySubchannels, _health, start: 0),
     };
 }

@@ -3,7 +3,7 @@ using Grpc.Net.Client.Balancer;
 namespace Roundabout.Client.Balancing;
 
 /// <summary>Creates <see cref="RoundaboutBalancer"/>s for one policy, sharing one client's <see cref="ServerHealth"/>.</summary>
-internal sealed class RoundaboutBalancerFactory(BalancingPolicy policy, ServerHealth health, Random random) : LoadBalancerFactory
+internal sealed class RoundaboutBalancerFactory(BalancingPolicy policy, ServerHealth health, Random random, ConnectionProgress progress) : LoadBalancerFactory
 {
     public const string RoundRobinName = "roundabout_round_robin";
     public const string PowerOfTwoChoicesName = "roundabout_p2c";
@@ -14,5 +14,5 @@ internal sealed class RoundaboutBalancerFactory(BalancingPolicy policy, ServerHe
         policy == BalancingPolicy.PowerOfTwoChoices ? PowerOfTwoChoicesName : RoundRobinName;
 
     public override LoadBalancer Create(LoadBalancerOptions options) =>
-        new RoundaboutBalancer(options.Controller, options.LoggerFactory, policy, health, random);
+        new RoundaboutBalancer(options.Controller, options.LoggerFactory, policy, health, random, progress);
 }

@@ -44,7 +44,7 @@ internal sealed partial class ServerDirectory : IDisposable
 
     public string EmptyListMessage =>
         $"The registry at {_registry.Description} lists no '{_service}' servers. " +
-        "Start one with 'roundabout server --port 9001', then refresh the server list (menu option 4).";
+        "Start one with 'roundabout server --port 9001'.";
 
     /// <summary>Fetches the list at session start, once; later calls return the cache.</summary>
     public async Task<IReadOnlyList<ServerInfo>> EnsureFetchedAsync(CancellationToken cancellationToken)

@@ -108,6 +108,10 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
         }
+        catch (DiskFullException ex)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message));
+        }
         catch (StoreUnavailableException ex)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, ex.Message));

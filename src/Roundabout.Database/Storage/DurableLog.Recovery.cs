@@ -15,7 +15,7 @@ internal sealed partial class DurableLog
         var directory = DataDirectory.Open(options.DataDirectory);
         try
         {
-            var (image, segment, starts) = Recover(directory.Path, logger);
+            var (image, segment, starts) = Recover(directory.Path, options.Disk, logger);
             return (new DurableLog(directory, options, logger, segment, starts, image.Revision), image);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -30,7 +30,7 @@ internal sealed partial class DurableLog
         }
     }
 
-    private static (StoreImage Image, LogSegment Segment, List<long> Starts) Recover(string directory, ILogger logger)
+    private static (StoreImage Image, LogSegment Segment, List<long> Starts) Recover(string directory, ILogDisk disk, ILogger logger)
     {
         TryDelete(Path.Combine(directory, SnapshotFile.TempFileName));
         var snapshotPath = Path.Combine(directory, SnapshotFile.FileName);
@@ -121,11 +121,11 @@ internal sealed partial class DurableLog
         if (appendAt >= 0)
         {
             var (first, path) = segments[^1];
-            segment = LogSegment.OpenForAppend(path, first, appendAt);
+            segment = LogSegment.OpenForAppend(path, first, appendAt, disk);
         }
         else
         {
-            segment = LogSegment.Create(directory, revision + 1);
+            segment = LogSegment.Create(directory, revision + 1, disk);
             starts.Add(revision + 1);
         }
 

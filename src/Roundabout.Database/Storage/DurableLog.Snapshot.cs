@@ -33,7 +33,8 @@ internal sealed partial class DurableLog
 
         lock (_lock)
         {
-            if (_closing || _snapshotTask is { IsCompleted: false })
+            // No snapshot on a full disk: it needs room, and a new segment could not be created.
+            if (_closing || _diskFull || _snapshotTask is { IsCompleted: false })
             {
                 return;
             }

@@ -41,6 +41,14 @@ internal sealed partial class DurableLog : IStoreLog
         _segmentStarts = segmentStarts;
         _nextSegmentStart = segment.FirstRevision;
         _durableRevision = durableRevision;
+        _reserve = new ReserveFile(directory.Path, options.ReserveBytes, options.Disk);
+        if (!_reserve.IsHeld && !_reserve.TryCreate())
+        {
+            _diskFull = true;
+            Log.DiskFull(_logger, directory.Path);
+        }
+
+        _reserveTimer = options.Time.CreateTimer(_ => RequestReserveRetry(), null, options.DiskFullRetryInterval, options.DiskFullRetryInterval);
 
         // A thread of its own: the writer blocks in fsync most of the time, and must not hold a
         // thread-pool thread that the requests (and the waiters it completes) need.
@@ -125,6 +133,7 @@ internal sealed partial class DurableLog : IStoreLog
             _wake.Release();
         }
 
+        await _reserveTimer.DisposeAsync();
         await _writerStopped.Task;
         var snapshot = _snapshotTask;
         if (snapshot is not null)
@@ -158,21 +167,23 @@ internal sealed partial class DurableLog : IStoreLog
             lock (_lock)
             {
                 round = TakeRoundLocked();
-                if (round.Count == 0)
+                if (round.Count == 0 && (_closing || _failure is not null))
                 {
-                    if (_closing || _failure is not null)
-                    {
-                        return;
-                    }
-
-                    continue;
+                    return;
                 }
 
                 // More may be queued than one round takes: make sure the loop comes back for it.
-                if (_queued.Count > 0 || _closing)
+                if (round.Count > 0 && (_queued.Count > 0 || _closing))
                 {
                     _wake.Release();
                 }
+            }
+
+            if (round.Count == 0)
+            {
+                // Woken by the disk-full timer: the writer alone touches the files, so it makes the reserve too.
+                TryRestoreReserve();
+                continue;
             }
 
             try
@@ -221,17 +232,9 @@ internal sealed partial class DurableLog : IStoreLog
                 end++;
             }
 
-            if (round[start].Segment != _segment.FirstRevision)
-            {
-                SwitchSegment(round[start].Segment);
-            }
-
             var group = round.GetRange(start, end - start + 1);
             var last = group.Where(b => b.LastRevision > 0).Select(b => b.LastRevision).DefaultIfEmpty(0).Max();
-            if (last > 0)
-            {
-                WriteFrame(group);
-            }
+            WriteGroup(group, last);
 
             lock (_lock)
             {
@@ -267,7 +270,7 @@ internal sealed partial class DurableLog : IStoreLog
 
     private void SwitchSegment(long firstRevision)
     {
-        var next = LogSegment.Create(_directory.Path, firstRevision);
+        var next = LogSegment.Create(_directory.Path, firstRevision, _options.Disk);
         var previous = _segment;
         lock (_lock)
         {
@@ -304,6 +307,11 @@ internal sealed partial class DurableLog : IStoreLog
         if (_failure is not null)
         {
             throw Unavailable(_failure);
+        }
+
+        if (_diskFull)
+        {
+            throw new DiskFullException(DiskFullMessage);
         }
 
         if (_closing)

@@ -9,13 +9,15 @@ internal sealed class LogSegment : IDisposable
     private const string Prefix = "log-";
     private const string Suffix = ".wal";
     private readonly FileStream _file;
+    private readonly ILogDisk _disk;
 
-    private LogSegment(long firstRevision, string path, FileStream file, long length)
+    private LogSegment(long firstRevision, string path, FileStream file, long length, ILogDisk disk)
     {
         FirstRevision = firstRevision;
         PathName = path;
         _file = file;
         Length = length;
+        _disk = disk;
     }
 
     public long FirstRevision { get; }
@@ -45,16 +47,16 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>Creates a segment with its header, fsynced, and fsyncs the directory so the file itself survives a crash.</summary>
-    public static LogSegment Create(string directory, long firstRevision)
+    public static LogSegment Create(string directory, long firstRevision, ILogDisk disk)
     {
         var path = System.IO.Path.Combine(directory, FileName(firstRevision));
         var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
         {
-            file.Write(Magic);
-            file.Flush(flushToDisk: true);
+            disk.Write(file.SafeFileHandle, [Magic], 0);
+            disk.SyncData(file);
             DataDirectory.SyncDirectory(directory);
-            return new LogSegment(firstRevision, path, file, Magic.Length);
+            return new LogSegment(firstRevision, path, file, Magic.Length, disk);
         }
         catch
         {
@@ -64,7 +66,7 @@ internal sealed class LogSegment : IDisposable
     }
 
     /// <summary>Opens an existing segment to append after <paramref name="validLength"/>, cutting off anything beyond it.</summary>
-    public static LogSegment OpenForAppend(string path, long firstRevision, long validLength)
+    public static LogSegment OpenForAppend(string path, long firstRevision, long validLength, ILogDisk disk)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
@@ -75,7 +77,7 @@ internal sealed class LogSegment : IDisposable
                 file.Flush(flushToDisk: true);
             }
 
-            return new LogSegment(firstRevision, path, file, validLength);
+            return new LogSegment(firstRevision, path, file, validLength, disk);
         }
         catch
         {
@@ -84,7 +86,11 @@ internal sealed class LogSegment : IDisposable
         }
     }
 
-    /// <summary>Appends the pieces with one gathered write, then fsyncs: when this returns, they are on disk.</summary>
+    /// <summary>
+    /// Appends the pieces with one gathered write, then fsyncs: when this returns, they are on disk.
+    /// If it throws, <see cref="Length"/> is still the last good length, and the bytes beyond it
+    /// (a part of the pieces) are cut off by <see cref="CutToLength"/>.
+    /// </summary>
     public void AppendAndSync(IReadOnlyList<ReadOnlyMemory<byte>> pieces)
     {
         long total = 0;
@@ -93,9 +99,18 @@ internal sealed class LogSegment : IDisposable
             total += piece.Length;
         }
 
-        RandomAccess.Write(_file.SafeFileHandle, pieces, Length);
+        _disk.Write(_file.SafeFileHandle, pieces, Length);
+        _disk.SyncData(_file);
         Length += total;
-        NativeMethods.SyncData(_file);
+    }
+
+    /// <summary>Cuts off whatever a failed append left after the last good length, so no torn record stays behind.</summary>
+    public void CutToLength()
+    {
+        if (_file.Length != Length)
+        {
+            _disk.SetLength(_file, Length);
+        }
     }
 
     public void Dispose() => _file.Dispose();

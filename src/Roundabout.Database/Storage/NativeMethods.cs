@@ -29,7 +29,9 @@ internal static partial class NativeMethods
         {
             if (Fdatasync(file.SafeFileHandle) != 0)
             {
-                throw new IOException($"fdatasync of {file.Name} failed (errno {Marshal.GetLastPInvokeError()}).");
+                // The errno as the HResult, as .NET's own I/O errors carry it (ENOSPC is 28).
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fdatasync of {file.Name} failed (errno {errno}).", errno);
             }
         }
         else

@@ -7,4 +7,18 @@ internal sealed class StorageOptions
 
     /// <summary>When the current log segment grows past this, a snapshot is taken and older segments are removed.</summary>
     public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The size of the reserve file: room, when the disk fills up, for the writes that were already
+    /// applied in memory to become durable. Writes in flight beyond it make the database stop.
+    /// </summary>
+    public long ReserveBytes { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>While the disk is full, how often the log tries to create its reserve again (and so resume writes).</summary>
+    public TimeSpan DiskFullRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The file operations (a test injects a disk that fills up).</summary>
+    public ILogDisk Disk { get; init; } = SystemLogDisk.Instance;
 }

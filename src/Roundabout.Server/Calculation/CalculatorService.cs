@@ -10,8 +10,10 @@ namespace Roundabout.Server.Calculation;
 /// <summary>The exercise's Sum (stateless) and Multiply (stateful, in the shared store).</summary>
 internal sealed class CalculatorService(
     IAccumulatorStore store,
+    ServerHostOptions options,
     ServerIdentity identity,
     RequestLog requestLog,
+    TimeProvider time,
     ILogger<CalculatorService> logger) : Calculator.CalculatorBase
 {
     public override Task<SumReply> Sum(SumRequest request, ServerCallContext context)
@@ -43,7 +45,7 @@ internal sealed class CalculatorService(
             throw Refuse(StatusCode.InvalidArgument, $"request_id must be 1 to {AccumulatorKeys.MaxRequestIdLength} letters, digits, '-', '_' or '.'");
         }
 
-        var outcome = await CallStoreAsync(() => store.MultiplyAsync(name, factor, requestId, context.CancellationToken), name);
+        var outcome = await CallStoreAsync(ct => store.MultiplyAsync(name, factor, requestId, ct), context, "The multiply may or may not have been applied.");
         var text = ExactInteger.Format(outcome.Result);
         if (requestLog.ShouldLog(RequestKind.Multiply))
         {
@@ -63,7 +65,7 @@ internal sealed class CalculatorService(
     public override async Task<AccumulatorReply> GetAccumulator(GetAccumulatorRequest request, ServerCallContext context)
     {
         var name = ParseName(request.Name);
-        var value = await CallStoreAsync(() => store.GetAsync(name, context.CancellationToken), name);
+        var value = await CallStoreAsync(ct => store.GetAsync(name, ct), context, unknownOutcome: null);
         var text = ExactInteger.Format(value);
         Log.AccumulatorRead(logger, name, LogText.Short(text));
         return new AccumulatorReply { Name = name, Value = text, Server = identity.Address };
@@ -72,7 +74,7 @@ internal sealed class CalculatorService(
     public override async Task<AccumulatorReply> ResetAccumulator(ResetAccumulatorRequest request, ServerCallContext context)
     {
         var name = ParseName(request.Name);
-        await CallStoreAsync(async () => { await store.ResetAsync(name, context.CancellationToken); return true; }, name);
+        await CallStoreAsync(async ct => { await store.ResetAsync(name, ct); return true; }, context, "The reset may or may not have been applied.");
         Log.AccumulatorReset(logger, name);
         return new AccumulatorReply { Name = name, Value = "1", Server = identity.Address };
     }
@@ -97,11 +99,32 @@ internal sealed class CalculatorService(
             : throw Refuse(StatusCode.InvalidArgument, $"name must be 1 to {AccumulatorKeys.MaxNameLength} letters, digits, '-', '_' or '.', for example 'global'");
     }
 
-    private async Task<T> CallStoreAsync<T>(Func<Task<T>> call, string name)
+    /// <summary>
+    /// Runs a call on the shared store. Its failure is answered with a status and message that
+    /// name the store and its address, and with the <see cref="FaultTrailers.Store"/> trailer, so
+    /// that a client does not take it for this server being down (another server shares the store).
+    /// </summary>
+    private async Task<T> CallStoreAsync<T>(Func<CancellationToken, Task<T>> call, ServerCallContext context, string? unknownOutcome)
     {
+        // Answer before the caller gives up (at 75% of its deadline), so that a store that does not
+        // answer is reported as the store's fault rather than as this server timing out.
+        using var answerBy = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var remaining = context.Deadline - time.GetUtcNow().UtcDateTime;
+        var waited = options.CallDeadline;
+        if (remaining < options.CallDeadline)
+        {
+            waited = remaining * 0.75;
+            answerBy.CancelAfter(waited > TimeSpan.Zero ? waited : TimeSpan.Zero);
+        }
+
         try
         {
-            return await call();
+            return await call(answerBy.Token);
+        }
+        catch (Exception ex) when (answerBy.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            throw StoreFault(new TimeoutException($"no answer within {waited.TotalSeconds:0.##} s"), unknownOutcome);
         }
         catch (AccumulatorOverflowException ex)
         {
@@ -113,12 +136,42 @@ internal sealed class CalculatorService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The store's own failure (unreachable, timed out): the outcome of a write is unknown,
-            // so the client may retry, and a Multiply retried with its request id is applied once.
-            var reason = ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : ex.Message;
-            Log.StoreFailed(logger, reason);
-            throw new RpcException(new Status(StatusCode.Unavailable, $"the shared store could not serve accumulator '{name}' ({reason}); retry the call, with the same request id for a Multiply"));
+            throw StoreFault(ex, unknownOutcome);
         }
+    }
+
+    private RpcException StoreFault(Exception ex, string? unknownOutcome)
+    {
+        var store = options.EffectiveStore;
+        var endpoints = string.Join(',', store.Endpoints);
+        var (named, check) = store.Kind switch
+        {
+            StoreKind.Embedded => ($"the database at {endpoints}", $"check that the database is running ('roundabout database --port {store.Endpoints[0].Port}')"),
+            StoreKind.Redis => ($"Redis at {endpoints}", "check that Redis is running"),
+            var other => ($"{other.ToString().ToLowerInvariant()} at {endpoints}", $"check that {other.ToString().ToLowerInvariant()} is running"),
+        };
+        var (code, message) = ex switch
+        {
+            // Refused before anything changed: say so, and pass the store's own advice on.
+            RpcException { StatusCode: StatusCode.ResourceExhausted or StatusCode.FailedPrecondition } rpc =>
+                (rpc.StatusCode, $"{named} refused the request: {rpc.Status.Detail}"),
+            RpcException { StatusCode: StatusCode.DeadlineExceeded } =>
+                (StatusCode.Unavailable, $"{named} did not answer within {options.CallDeadline.TotalSeconds:0.###} s; {check}. {unknownOutcome}"),
+            TimeoutException =>
+                (StatusCode.Unavailable, $"{named} did not answer in time ({ex.Message}); {check}. {unknownOutcome}"),
+            RpcException { Status.DebugException: not null } rpc =>
+                (StatusCode.Unavailable, $"{named} is unreachable ({rpc.Status.Detail}); {check}. {unknownOutcome}"),
+            RpcException rpc =>
+                (StatusCode.Unavailable, $"{named} is unavailable ({rpc.StatusCode}: {rpc.Status.Detail}). {unknownOutcome}"),
+            InvalidDataException =>
+                (StatusCode.FailedPrecondition, ex.Message),
+            RedisStoreUnavailableException { InnerException: { } inner } =>
+                (StatusCode.Unavailable, $"{named} is unreachable ({inner.Message}); {check}. {unknownOutcome}"),
+            _ => (StatusCode.Unavailable, $"{named} failed ({ex.Message}). {unknownOutcome}"),
+        };
+        message = message.TrimEnd();
+        Log.StoreFailed(logger, message);
+        return new RpcException(new Status(code, message), new Metadata { { FaultTrailers.Store, named } });
     }
 
     private RpcException Refuse(StatusCode code, string message)

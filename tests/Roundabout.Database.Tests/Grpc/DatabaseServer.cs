@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Roundabout.Database.Storage;
 using Roundabout.Hosting;
 using DatabaseClient = Roundabout.Contracts.Database.V1.Database.DatabaseClient;
 
@@ -25,7 +26,7 @@ internal sealed class DatabaseServer : IAsyncDisposable
 
     public GrpcChannel Channel => _channel;
 
-    public static async Task<DatabaseServer> StartAsync(string? dataDirectory = null, TimeProvider? time = null)
+    public static async Task<DatabaseServer> StartAsync(string? dataDirectory = null, TimeProvider? time = null, ILogDisk? disk = null)
     {
         var app = DatabaseHost.Build(new DatabaseHostOptions
         {
@@ -33,6 +34,7 @@ internal sealed class DatabaseServer : IAsyncDisposable
             InMemory = dataDirectory is null,
             DataDirectory = dataDirectory ?? DatabaseHostOptions.DefaultDataDirectory,
             TimeProvider = time ?? TimeProvider.System,
+            Disk = disk,
         });
         await app.StartAsync().DefaultTimeout();
         return new DatabaseServer(app, app.GetBoundPort());

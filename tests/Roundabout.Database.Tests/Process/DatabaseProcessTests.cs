@@ -34,6 +34,18 @@ public sealed class DatabaseProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Stop_InMemory_SaysItsDataIsGone_NotThatItIsOnDisk()
+    {
+        await using var db = CliProcess.Start("database", "--port", "0", "--in-memory");
+        await db.WaitForPortAsync(RunningLine);
+
+        db.Terminate();
+        Assert.Equal(0, await db.WaitForExitAsync());
+        Assert.Contains(db.Lines, l => l.EndsWith("[Database] Database stopped; it ran in memory, so everything it held is gone", StringComparison.Ordinal));
+        Assert.DoesNotContain(db.Lines, l => l.Contains("on disk", StringComparison.Ordinal) && l.Contains("stopped", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Start_OnADamagedLog_ExitsNonZeroWithOneLineNamingFileAndOffset()
     {
         var (store, log) = StoreFactory.Durable(_dir.Path);

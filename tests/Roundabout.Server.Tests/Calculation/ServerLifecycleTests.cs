@@ -22,7 +22,7 @@ public sealed class ServerLifecycleTests
     }
 
     [Fact]
-    public async Task Multiply_DatabaseUnreachable_IsUnavailableWithAMessage()
+    public async Task Multiply_DatabaseUnreachable_IsUnavailableNamingTheDatabaseAndItsAddress()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 0);
         var unusedPort = FreePort();
@@ -40,7 +40,9 @@ public sealed class ServerLifecycleTests
         var sum = await client.SumAsync(new SumRequest { A = "1", B = "1" }).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains("retry", error.Status.Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"the database at 127.0.0.1:{unusedPort} is unreachable", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("may or may not have been applied", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal($"the database at 127.0.0.1:{unusedPort}", error.Trailers.GetValue(FaultTrailers.Store));
         Assert.Equal("2", sum.Result);
         await app.StopAsync().DefaultTimeout();
     }
