@@ -161,7 +161,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
             open = stillOpen;
             if (open.Count > 0 && attempt >= MaxAttempts)
             {
-                throw new IOException($"etcd at {Description}: accumulator '{name}' changed under {attempt} attempts in a row (other servers writing); nothing of this batch was applied. Retry.");
+                throw new AccumulatorContentionException(name, attempt);
             }
 
             if (open.Count > 0 && attempt > 1)

@@ -28,3 +28,7 @@ public sealed record MultiplyOutcome(BigInteger Result, bool Replayed);
 /// <summary>The product would pass the cap of <see cref="Contracts.ExactInteger.MaxBits"/> bits.</summary>
 public sealed class AccumulatorOverflowException(string name)
     : Exception($"Multiplying accumulator '{name}' would pass the cap of 2^{Contracts.ExactInteger.MaxBits}; it was left unchanged. Reset it with 'roundabout reset --name {name}'.");
+
+/// <summary>Other replicas kept changing the accumulator under a compare-and-set store (etcd); nothing of the multiply was applied.</summary>
+public sealed class AccumulatorContentionException(string name, int attempts)
+    : Exception($"accumulator '{name}' changed under {attempts} attempts in a row (other servers writing); the multiply was not applied, so it is safe to send again.");

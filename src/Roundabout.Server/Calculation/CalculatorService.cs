@@ -148,6 +148,7 @@ internal sealed class CalculatorService(
         {
             StoreKind.Embedded => ($"the database at {endpoints}", $"check that the database is running ('roundabout database --port {store.Endpoints[0].Port}')"),
             StoreKind.Redis => ($"Redis at {endpoints}", "check that Redis is running"),
+            StoreKind.Etcd => ($"etcd at {endpoints}", "check that a majority of its members run"),
             var other => ($"{other.ToString().ToLowerInvariant()} at {endpoints}", $"check that {other.ToString().ToLowerInvariant()} is running"),
         };
         var (code, message) = ex switch
@@ -165,6 +166,8 @@ internal sealed class CalculatorService(
                 (StatusCode.Unavailable, $"{named} is unavailable ({rpc.StatusCode}: {rpc.Status.Detail}). {unknownOutcome}"),
             InvalidDataException =>
                 (StatusCode.FailedPrecondition, ex.Message),
+            AccumulatorContentionException =>
+                (StatusCode.Aborted, $"{named}: {ex.Message}"),
             RedisStoreUnavailableException { InnerException: { } inner } =>
                 (StatusCode.Unavailable, $"{named} is unreachable ({inner.Message}); {check}. {unknownOutcome}"),
             _ => (StatusCode.Unavailable, $"{named} failed ({ex.Message}). {unknownOutcome}"),
