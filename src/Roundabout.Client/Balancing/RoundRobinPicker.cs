@@ -11,6 +11,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker
 {
     private readonly Subchannel[] _subchannels;
     private readonly string[] _keys;
+    private readonly CallTracker[] _trackers;
     private readonly ServerHealth _health;
     private long _next;
 
@@ -18,6 +19,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker
     {
         _subchannels = [.. ready];
         _keys = [.. ready.Select(ServerAddresses.KeyOf)];
+        _trackers = [.. _keys.Select(health.TrackerFor)];
         _health = health;
         health.SetReady(_keys);
         _next = start - 1;
@@ -52,7 +54,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker
             }
         }
 
-        return PickResult.ForSubchannel(_subchannels[chosen], new CallTracker(_health, _keys[chosen]));
+        return PickResult.ForSubchannel(_subchannels[chosen], _trackers[chosen]);
     }
 
     public override string ToString() => $"round-robin over {string.Join(", ", _keys)}";
