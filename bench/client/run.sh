@@ -2,7 +2,7 @@
 # The client's cost against its floors, in one run, back to back:
 #   1. `roundabout bench --op sum` against a bare grpc-dotnet client (bench/bare), same server, c=50;
 #   2. CPU per call of the client and the server (from /proc/PID/stat);
-#   3. RSS of the registry, the database and the server, idle and after the load;
+#   3. RSS, PSS and USS of the registry, the database and the server, idle and after the load;
 #   4. hyperfine of a one-shot `roundabout sum 2 3` against `redis-cli GET x`;
 #   5. `roundabout up` until "All components are up".
 # Everything listens on 127.0.0.1, on fixed ports below 32768 (BENCH_PORT_BASE, default 18100).
@@ -27,7 +27,9 @@ trap cleanup EXIT INT TERM
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss() { echo $(( $(ps -o rss= -p "$1") / 1024 )); }
+# RSS / PSS / USS in MB. RSS counts the shared clean pages of the runtime and the framework in full
+# in every process; PSS shares them out; USS (private pages) is what one more process costs.
+rss() { awk '/^Rss:/ {r=$2} /^Pss:/ {p=$2} /^Private_(Clean|Dirty):/ {u+=$2} END {printf "%d/%d/%d", r/1024, p/1024, u/1024}' "/proc/$1/smaps_rollup"; }
 
 echo "building (Release)..." >&2
 "$rb" --version >/dev/null
@@ -43,7 +45,7 @@ until "$rb" sum 2 3 --registry "localhost:$registry_port" >/dev/null 2>&1; do
   sleep 0.2
 done
 settle=$((SECONDS + 3)); while [ $SECONDS -lt $settle ]; do sleep 0.5; done
-echo "idle RSS (MB): registry $(rss $registry_pid)  database $(rss $database_pid)  server $(rss $server_pid)   load $(load)"
+echo "idle RSS/PSS/USS (MB): registry $(rss $registry_pid)  database $(rss $database_pid)  server $(rss $server_pid)   load $(load)"
 
 echo "warming up..." >&2
 "$rb" bench --op sum -c "$concurrency" --duration 3s --registry "localhost:$registry_port" >/dev/null
@@ -75,7 +77,7 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round: bench sum c=$concurrency ${ours_rps}/s (load $l1), bare ${bare_rps}/s (load $l2), ratio $(awk -v a="$ours_rps" -v b="$bare_rps" 'BEGIN{printf "%.2f", a/b}')"
   echo "         CPU µs/call: client ours $ours_client, bare $bare_client; server $ours_server (ours), $bare_server (bare)"
 done
-echo "RSS after load (MB): registry $(rss $registry_pid)  database $(rss $database_pid)  server $(rss $server_pid)   load $(load)"
+echo "RSS/PSS/USS after load (MB): registry $(rss $registry_pid)  database $(rss $database_pid)  server $(rss $server_pid)   load $(load)"
 
 if command -v redis-server >/dev/null && command -v hyperfine >/dev/null; then
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null & pids+=($!)

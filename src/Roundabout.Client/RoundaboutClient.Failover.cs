@@ -18,7 +18,12 @@ public sealed partial class RoundaboutClient
     /// </summary>
     private async Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
     {
-        await StartAsync(cancellationToken);
+        if (!_directory.HasFetched || (_options.Watch && Volatile.Read(ref _watching) == 0))
+        {
+            // Only the first call starts the session; later calls skip the awaits (and the Task they allocate).
+            await StartAsync(cancellationToken);
+        }
+
         if (_directory.Current.Count == 0)
         {
             await _directory.RefreshAfterFailuresAsync("the cached server list is empty", cancellationToken);

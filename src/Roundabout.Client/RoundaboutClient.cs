@@ -48,7 +48,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         {
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = services,
-            LoggerFactory = loggerFactory,
+            // gRPC's per-call logger is kept off: see ChannelLoggerFactory.
+            LoggerFactory = new ChannelLoggerFactory(loggerFactory),
             // No retry policy: the failover loop is the one retry layer.
             ServiceConfig = CreateServiceConfig(options.Policy),
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(200),

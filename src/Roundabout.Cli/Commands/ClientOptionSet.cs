@@ -1,10 +1,7 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Roundabout.Client;
 using Roundabout.Contracts;
-using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
@@ -48,13 +45,8 @@ internal sealed class ClientOptionSet
     }
 
     /// <summary>Client logs go to stderr, so stdout carries only the menu or the result (and stays valid JSON).</summary>
-    public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) => LoggerFactory.Create(logging =>
-    {
-        logging.AddExerciseConsole("Client", minimum);
-        // The client reports failed attempts itself; gRPC's own line per passed deadline is noise.
-        logging.AddFilter("Grpc", LogLevel.Error);
-        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    });
+    public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) =>
+        new ClientLoggerFactory(minimum, Console.Error, TimeProvider.System);
 
     public static BalancingPolicy? ParsePolicy(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -211,7 +211,8 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 throw new StartFailedException($"Timed out after {options.StartTimeout.TotalSeconds:0} s waiting for {what}" + (lastError is null ? "." : $" (last error: {lastError})."));
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            // A component is usually ready within a few polls: a short interval keeps `up` from waiting on its own timer.
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
     }
 

@@ -2,7 +2,11 @@ using Grpc.Net.Client.Balancer;
 
 namespace Roundabout.Client.Balancing;
 
-/// <summary>Feeds one call's start and outcome on one server back into <see cref="ServerHealth"/>.</summary>
+/// <summary>
+/// One server's call counts in <see cref="ServerHealth"/>, and the tracker the pickers hand to
+/// grpc-dotnet with every call to that server. One per server, shared by all its calls: a call's
+/// start and outcome only change the counts, so a pick allocates nothing and looks nothing up.
+/// </summary>
 /// <remarks>
 /// grpc-dotnet completes the tracker when the response headers arrive or the HTTP request fails:
 /// a refused or broken connection and a passed deadline arrive here as errors. A server that
@@ -10,7 +14,14 @@ namespace Roundabout.Client.Balancing;
 /// </remarks>
 internal sealed class CallTracker(ServerHealth health, string address) : ISubchannelCallTracker
 {
-    public void Start() => health.CallStarted(address);
+    public int Outstanding;
+    public int ConsecutiveFailures;
+    public int TimesEjected;
+    public long EjectedUntilTicks;
 
-    public void Complete(CompletionContext context) => health.CallCompleted(address, context.Error);
+    public string Address => address;
+
+    public void Start() => Interlocked.Increment(ref Outstanding);
+
+    public void Complete(CompletionContext context) => health.CallCompleted(this, context.Error);
 }

@@ -12,6 +12,7 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker, IServerPicker
 {
     private readonly Subchannel[] _subchannels;
     private readonly string[] _keys;
+    private readonly CallTracker[] _trackers;
     private readonly ServerHealth _health;
     private readonly Random _random;
 
@@ -19,6 +20,7 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker, IServerPicker
     {
         _subchannels = [.. ready];
         _keys = [.. ready.Select(ServerAddresses.KeyOf)];
+        _trackers = [.. _keys.Select(health.TrackerFor)];
         _health = health;
         health.SetReady(_keys);
         _random = random;
@@ -29,7 +31,7 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker, IServerPicker
     public override PickResult Pick(PickContext context)
     {
         var chosen = Choose();
-        return PickResult.ForSubchannel(_subchannels[chosen], new CallTracker(_health, _keys[chosen]));
+        return PickResult.ForSubchannel(_subchannels[chosen], _trackers[chosen]);
     }
 
     private int Choose()

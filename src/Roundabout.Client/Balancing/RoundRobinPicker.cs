@@ -12,6 +12,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker, IServerPicker
 {
     private readonly Subchannel[] _subchannels;
     private readonly string[] _keys;
+    private readonly CallTracker[] _trackers;
     private readonly ServerHealth _health;
     private long _next;
 
@@ -19,6 +20,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker, IServerPicker
     {
         _subchannels = [.. ready];
         _keys = [.. ready.Select(ServerAddresses.KeyOf)];
+        _trackers = [.. _keys.Select(health.TrackerFor)];
         _health = health;
         health.SetReady(_keys);
         _next = start - 1;
@@ -55,7 +57,7 @@ internal sealed class RoundRobinPicker : SubchannelPicker, IServerPicker
             }
         }
 
-        return PickResult.ForSubchannel(_subchannels[chosen], new CallTracker(_health, _keys[chosen]));
+        return PickResult.ForSubchannel(_subchannels[chosen], _trackers[chosen]);
     }
 
     public override string ToString() => $"round-robin over {string.Join(", ", _keys)}";

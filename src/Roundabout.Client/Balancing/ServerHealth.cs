@@ -13,7 +13,7 @@ namespace Roundabout.Client.Balancing;
 /// </summary>
 internal sealed class ServerHealth
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CallTracker> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly OutlierOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -69,33 +69,41 @@ internal sealed class ServerHealth
     public int TimesEjected(string address) =>
         _entries.TryGetValue(address, out var entry) ? Volatile.Read(ref entry.TimesEjected) : 0;
 
-    public void CallStarted(string address) => Interlocked.Increment(ref Get(address).Outstanding);
+    /// <summary>The tracker of <paramref name="address"/>: the pickers look it up once per server when they are built, not per call.</summary>
+    public CallTracker TrackerFor(string address) => Get(address);
 
-    public void CallCompleted(string address, Exception? error)
+    public void CallStarted(string address) => Get(address).Start();
+
+    public void CallCompleted(string address, Exception? error) => CallCompleted(Get(address), error);
+
+    public void CallCompleted(CallTracker entry, Exception? error)
     {
-        Interlocked.Decrement(ref Get(address).Outstanding);
+        Interlocked.Decrement(ref entry.Outstanding);
         if (error is null)
         {
-            RecordSuccess(address);
+            RecordSuccess(entry);
         }
         else
         {
-            RecordFailure(address, error.GetType().Name);
+            RecordFailure(entry, error.GetType().Name);
         }
     }
 
-    public void RecordSuccess(string address)
+    public void RecordSuccess(string address) => RecordSuccess(Get(address));
+
+    public void RecordFailure(string address, string reason) => RecordFailure(Get(address), reason);
+
+    private static void RecordSuccess(CallTracker entry)
     {
-        var entry = Get(address);
+        // Read first: a success on a healthy server then writes nothing to the shared counts.
         if (Volatile.Read(ref entry.ConsecutiveFailures) != 0)
         {
             Interlocked.Exchange(ref entry.ConsecutiveFailures, 0);
         }
     }
 
-    public void RecordFailure(string address, string reason)
+    private void RecordFailure(CallTracker entry, string reason)
     {
-        var entry = Get(address);
         var failures = Interlocked.Increment(ref entry.ConsecutiveFailures);
         if (failures < _options.ConsecutiveFailures)
         {
@@ -122,7 +130,7 @@ internal sealed class ServerHealth
             }
             while (latest < until && Interlocked.CompareExchange(ref _latestEjectionEndTicks, until, latest) != latest);
 
-            Log.ServerEjected(_logger, address, _options.ConsecutiveFailures, reason, TimeSpan.FromTicks(ticks).TotalSeconds, entry.TimesEjected);
+            Log.ServerEjected(_logger, entry.Address, _options.ConsecutiveFailures, reason, TimeSpan.FromTicks(ticks).TotalSeconds, entry.TimesEjected);
         }
     }
 
@@ -144,13 +152,5 @@ internal sealed class ServerHealth
         }
     }
 
-    private Entry Get(string address) => _entries.GetOrAdd(address, static _ => new Entry());
-
-    private sealed class Entry
-    {
-        public int Outstanding;
-        public int ConsecutiveFailures;
-        public int TimesEjected;
-        public long EjectedUntilTicks;
-    }
+    private CallTracker Get(string address) => _entries.GetOrAdd(address, static (a, health) => new CallTracker(health, a), this);
 }

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Roundabout.Hosting;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary>
+/// The client commands' logging: the exercise's one-line format, written at once to one writer
+/// (stderr), with gRPC's own messages from Error up and the framework's from Warning up.
+/// </summary>
+/// <remarks>
+/// It replaces the Microsoft.Extensions.Logging console provider on the client side because
+/// building that provider (a dependency-injection container, options, a queue thread) was a
+/// measurable part of a one-shot command's start-up: `roundabout sum 2 3` jitted 855 methods with
+/// it and 736 without, and spent about 40 ms less CPU. These loggers have no scopes.
+/// </remarks>
+internal sealed class ClientLoggerFactory(LogLevel minimum, TextWriter output, TimeProvider time) : ILoggerFactory
+{
+    private const string DefaultTag = "Client";
+
+    public ILogger CreateLogger(string categoryName) => new ClientLogger(this, categoryName, MinimumFor(categoryName));
+
+    public void AddProvider(ILoggerProvider provider) =>
+        throw new NotSupportedException("The client's logger factory writes to its own output; it takes no providers.");
+
+    public void Dispose()
+    {
+    }
+
+    private LogLevel MinimumFor(string category)
+    {
+        // The same rules as the components' console logging: framework chatter at Warning, and
+        // gRPC at Error, since the client reports failed attempts itself.
+        var floor = category.StartsWith("Grpc", StringComparison.Ordinal) ? LogLevel.Error
+            : category.StartsWith("Microsoft", StringComparison.Ordinal) || category.StartsWith("System.Net.Http", StringComparison.Ordinal) ? LogLevel.Warning
+            : LogLevel.Trace;
+        return floor > minimum ? floor : minimum;
+    }
+
+    private void Write(string category, LogLevel level, string message, Exception? exception) =>
+        output.WriteLine(ExerciseLogFormatter.FormatLine(time.GetLocalNow(), ComponentTag.For(category, DefaultTag), level, message, exception));
+
+    private sealed class ClientLogger(ClientLoggerFactory factory, string category, LogLevel minimum) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            var message = formatter(state, exception);
+            if (string.IsNullOrEmpty(message) && exception is null)
+            {
+                return;
+            }
+
+            factory.Write(category, logLevel, message, exception);
+        }
+    }
+}
