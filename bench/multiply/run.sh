@@ -13,51 +13,17 @@ SERVER_COUNTS="${BENCH_SERVERS:-1 2 4}"
 BATCH="${BENCH_MULTIPLY_BATCH:-}"
 INCR_REQUESTS="${BENCH_INCR_REQUESTS:-300000}"
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "bench: installing ${missing[*]}"
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+. bench/lib.sh
+install_missing redis-server:redis-server redis-benchmark:redis-tools
 
 echo "bench: building (Release)"
 work="$(mktemp -d)"
-# The same ahead-of-time (ReadyToRun) build that ./roundabout runs.
-case "$(uname -m)" in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -v q --nologo -clp:ErrorsOnly \
-  src/Roundabout.Cli -o "$work/cli" >/dev/null
-cli="$work/cli/roundabout.dll"
-rb() { dotnet "$cli" "$@"; }
-
-pids=()
-stop_all() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
+build_cli "$work/cli"
 cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for_port() {
-  for _ in $(seq 1 300); do
-    if ! port_is_free "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "bench: nothing listens on port $1" >&2
-  return 1
-}
 # A block of 8 free ports below 32768: registry, database, Redis, then the servers.
-base=""
-for _ in $(seq 1 100); do
-  candidate=$((20000 + (RANDOM % 1500) * 8))
-  ok=1
-  for i in $(seq 0 7); do port_is_free $((candidate + i)) || { ok=0; break; }; done
-  if [ "$ok" -eq 1 ]; then base="$candidate"; break; fi
-done
-[ -n "$base" ] || { echo "bench: no block of free ports found" >&2; exit 1; }
+free_block 8
 registry_port=$base; database_port=$((base + 1)); redis_port=$((base + 2))
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -93,11 +59,7 @@ for n in $SERVER_COUNTS; do
       ${BATCH:+--multiply-batch "$BATCH"} >"$work/server$i.log" 2>&1 &
     pids+=($!); server_pids+=($!)
   done
-  for _ in $(seq 1 100); do
-    listed=$(rb servers --registry "127.0.0.1:$registry_port" --json 2>/dev/null | grep -o '"address"' | wc -l || true)
-    [ "$listed" -ge "$n" ] && break
-    sleep 0.2
-  done
+  wait_registered "$registry_port" "$n"
 
   bench() { rb bench --registry "127.0.0.1:$registry_port" --op "$1" -c "$CLIENTS" -d "$2" --json 2>/dev/null; }
   # Warm-up: the servers' hot paths are compiled again (tier 1) in the first seconds of load, and

@@ -10,49 +10,16 @@ CLIENTS="${BENCH_CLIENTS:-50}"
 DURATION="${BENCH_DURATION:-10s}"
 STORES="${BENCH_STORES:-embedded redis etcd1 etcd3}"
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "bench: installing ${missing[*]}"
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+. bench/lib.sh
+install_missing redis-server:redis-server etcd:etcd-server
 
 echo "bench: building (Release, ReadyToRun)"
 work="$(mktemp -d)"
-case "$(uname -m)" in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -v q --nologo -clp:ErrorsOnly \
-  src/Roundabout.Cli -o "$work/cli" >/dev/null
-cli="$work/cli/roundabout.dll"
-rb() { dotnet "$cli" "$@"; }
-
-pids=()
-stop_all() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
-}
+build_cli "$work/cli"
 cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for_port() {
-  for _ in $(seq 1 300); do
-    if ! port_is_free "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "bench: nothing listens on port $1" >&2
-  return 1
-}
-base=""
-for _ in $(seq 1 100); do
-  candidate=$((20000 + (RANDOM % 700) * 16))
-  ok=1
-  for i in $(seq 0 15); do port_is_free $((candidate + i)) || { ok=0; break; }; done
-  if [ "$ok" -eq 1 ]; then base="$candidate"; break; fi
-done
-[ -n "$base" ] || { echo "bench: no block of free ports found" >&2; exit 1; }
+free_block 16
 registry_port=$base; database_port=$((base + 1)); redis_port=$((base + 2))
 
 start_etcd() { # members
@@ -94,11 +61,7 @@ for store in $STORES; do
     dotnet "$cli" server --port $((base + 2 + i)) --registry "127.0.0.1:$registry_port" --store "$address" >"$work/server$i.log" 2>&1 &
     pids+=($!); wait_for_port $((base + 2 + i))
   done
-  for _ in $(seq 1 100); do
-    listed=$(rb servers --registry "127.0.0.1:$registry_port" --json 2>/dev/null | grep -o '"address"' | wc -l || true)
-    [ "$listed" -ge 2 ] && break
-    sleep 0.2
-  done
+  wait_registered "$registry_port" 2
   rb bench --registry "127.0.0.1:$registry_port" --op multiply -c "$CLIENTS" -d "${BENCH_WARMUP:-20s}" >/dev/null 2>&1 || true   # warm-up
   out=$(rb bench --registry "127.0.0.1:$registry_port" --op multiply -c "$CLIENTS" -d "$DURATION" --json 2>/dev/null || true)
   rps=$(sed -n 's/.*"rps":\([0-9.]*\).*/\1/p' <<<"$out" | head -n 1)
