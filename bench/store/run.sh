@@ -11,34 +11,16 @@ SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 ONLY="${BENCH_ONLY:-}"
 MODE="${BENCH_DATABASE_MODE:-durable}"
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "bench: installing redis-server"
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq redis-server >/dev/null
-fi
+. bench/lib.sh
+install_missing redis-server:redis-server
 
 echo "bench: building (Release)"
 dotnet build -c Release -v q --nologo src/Roundabout.Cli >/dev/null
 dotnet build -c Release -v q --nologo bench/store >/dev/null
 
 work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
-
-port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for_port() {
-  for _ in $(seq 1 300); do
-    if ! port_is_free "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "bench: nothing listens on port $1" >&2
-  return 1
-}
 
 if [ "$MODE" = "in-memory" ]; then storage=(--in-memory); else storage=(--data-dir "$work/database"); fi
 dotnet src/Roundabout.Cli/bin/Release/net10.0/roundabout.dll database --port 0 "${storage[@]}" >"$work/database.log" 2>&1 &
@@ -51,11 +33,8 @@ for _ in $(seq 1 300); do
 done
 if [ -z "$db_port" ]; then echo "bench: the database did not start:" >&2; cat "$work/database.log" >&2; exit 1; fi
 
-redis_port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 20000))
-  if port_is_free "$candidate"; then redis_port="$candidate"; break; fi
-done
+free_block 1
+redis_port=$base
 mkdir -p "$work/redis"
 redis-server --port "$redis_port" --bind 127.0.0.1 --appendonly yes --appendfsync always --save '' \
   --dir "$work/redis" --daemonize no --logfile "$work/redis.log" &
