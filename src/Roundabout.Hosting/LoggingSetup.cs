@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Roundabout.Hosting;
 
@@ -16,7 +19,10 @@ public static class LoggingSetup
         logging.AddFilter("Grpc", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddConsole(o => o.FormatterName = ExerciseLogFormatter.FormatterName);
-        logging.AddConsoleFormatter<ExerciseLogFormatter, ExerciseLogFormatterOptions>(o => o.DefaultTag = defaultTag);
+        // AddConsoleFormatter<,> would also bind the options to configuration, by reflection; the
+        // formatter's options come only from code, so it is registered directly (ahead-of-time safe).
+        logging.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, ExerciseLogFormatter>());
+        logging.Services.Configure<ExerciseLogFormatterOptions>(o => o.DefaultTag = defaultTag);
         return logging;
     }
 }

@@ -38,23 +38,39 @@ public sealed class CliProcess : IAsyncDisposable
 
     public static string CliPath => Path.Combine(AppContext.BaseDirectory, "roundabout.dll");
 
+    /// <summary>
+    /// The environment variable that points the process tests at a built <c>roundabout</c>
+    /// executable (such as the ahead-of-time build of <c>./roundabout</c>) instead of the
+    /// roundabout.dll beside the tests, so the same tests check that build.
+    /// </summary>
+    public const string ExecutableVariable = "ROUNDABOUT_TEST_EXECUTABLE";
+
     public static CliProcess Start(params string[] args) => Start(args, environment: null);
 
     public static CliProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        if (!File.Exists(CliPath))
+        var executable = Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+        if (executable is null && !File.Exists(CliPath))
         {
             throw new InvalidOperationException($"roundabout.dll is not beside the tests ({CliPath}); reference Roundabout.Cli.");
         }
 
-        var info = new ProcessStartInfo("dotnet")
+        if (executable is not null && !File.Exists(executable))
+        {
+            throw new InvalidOperationException($"{ExecutableVariable} names {executable}, which does not exist.");
+        }
+
+        var info = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(CliPath);
+        if (executable is null)
+        {
+            info.ArgumentList.Add(CliPath);
+        }
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

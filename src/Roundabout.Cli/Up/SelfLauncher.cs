@@ -19,7 +19,7 @@ internal static class SelfLauncher
         if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             // Launched as 'dotnet roundabout.dll' (dotnet run, tests): run the same assembly.
-            info.ArgumentList.Add(typeof(SelfLauncher).Assembly.Location);
+            info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "roundabout.dll"));
         }
 
         foreach (var arg in args)
