@@ -92,7 +92,8 @@ internal sealed class TlsOptions
         var certificate = result.GetValue(Certificate);
         var key = result.GetValue(Key);
         // A file that is missing has been reported by its own option; one error is enough.
-        if ((certificate is not null && !File.Exists(certificate)) || (key is not null && !File.Exists(key)))
+        var clientCa = ClientCa is null ? null : result.GetValue(ClientCa);
+        if ((certificate is not null && !File.Exists(certificate)) || (key is not null && !File.Exists(key)) || (clientCa is not null && !File.Exists(clientCa)))
         {
             return;
         }
@@ -105,7 +106,7 @@ internal sealed class TlsOptions
         {
             result.AddError("--tls-key goes with --tls-cert, the certificate it belongs to.");
         }
-        else if (certificate is null && ClientCa is not null && result.GetResult(ClientCa) is { Implicit: false })
+        else if (certificate is null && clientCa is not null)
         {
             result.AddError("--tls-client-ca needs --tls-cert and --tls-key: mutual TLS runs over TLS.");
         }

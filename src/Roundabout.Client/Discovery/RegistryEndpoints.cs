@@ -110,7 +110,7 @@ internal sealed class RegistryEndpoints : IDisposable
     }
 
     private static string Describe(RpcException? error) =>
-        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
+        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail.ReplaceLineEndings(" ")}";
 
     internal static bool IsUnreachable(RpcException ex) =>
         ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown;

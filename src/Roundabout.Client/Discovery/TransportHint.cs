@@ -43,7 +43,7 @@ internal static class TransportHint
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError or HttpRequestError.SecureConnectionError }
-                || e is IOException && e.Message.Contains("prematurely", StringComparison.OrdinalIgnoreCase))
+                || (e is IOException && (e.Message.Contains("prematurely", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal))))
             {
                 return true;
             }

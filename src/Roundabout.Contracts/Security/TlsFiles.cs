@@ -26,7 +26,7 @@ public static class TlsFiles
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            throw new TlsFileException($"the key in '{keyPath}' cannot be used with the certificate in '{certificatePath}': {ex.Message.TrimEnd('.')}. " +
+            throw new TlsFileException($"the key in '{keyPath}' cannot be used with the certificate in '{certificatePath}': {Reason(ex)}. " +
                 "Give the key that was made with this certificate, unencrypted, in PEM.", ex);
         }
     }
@@ -55,6 +55,10 @@ public static class TlsFiles
 
         return certificates;
     }
+
+    // An ArgumentException's message ends in "(Parameter 'name')", which means nothing to a user.
+    private static string Reason(Exception ex) =>
+        (ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message).TrimEnd('.');
 
     private static string ReadText(string path)
     {
