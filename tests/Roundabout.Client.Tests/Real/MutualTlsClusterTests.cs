@@ -65,6 +65,18 @@ public sealed class MutualTlsClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientWithACertificateOfAnotherCa_IsRefused()
+    {
+        using var other = TestCertificates.Create("Another CA");
+        await using var client = CreateClient(ClientTls.FromFiles(_certificates.CaPath, other.CertificatePath, other.KeyPath));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.StartAsync().DefaultTimeout());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("Cannot reach the registry", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CleartextClient_IsRefusedAndToldToPassTheCa()
     {
         await using var client = CreateClient(tls: null);
