@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
 using Roundabout.Client.Discovery;
+using Roundabout.Contracts.Security;
 using Roundabout.Contracts.Calculator.V1;
 
 namespace Roundabout.Client;
@@ -35,7 +36,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<RoundaboutClient>();
-        _registry = new RegistryEndpoints(options.Registries, options.Deadline, loggerFactory.CreateLogger<RegistryEndpoints>());
+        _registry = new RegistryEndpoints(options.Registries, options.Deadline, options.Tls, loggerFactory.CreateLogger<RegistryEndpoints>());
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
         _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>());
 
@@ -44,7 +45,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
             new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _connections));
 
         // One channel for the whole session: it owns the connections to every server.
-        _channel = GrpcChannel.ForAddress($"{RegistryResolverFactory.Scheme}:///{options.Service}", new GrpcChannelOptions
+        var channelOptions = new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = services,
@@ -62,7 +63,9 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
                 KeepAlivePingDelay = TimeSpan.FromSeconds(20),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
             },
-        });
+        };
+        GrpcChannels.Secure(channelOptions, options.Tls);
+        _channel = GrpcChannel.ForAddress($"{RegistryResolverFactory.Scheme}:///{options.Service}", channelOptions);
         _calculator = new Calculator.CalculatorClient(_channel);
     }
 

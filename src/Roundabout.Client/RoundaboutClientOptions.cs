@@ -1,4 +1,5 @@
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Client;
 
@@ -30,6 +31,9 @@ public sealed class RoundaboutClientOptions
 
     /// <summary>The shortest time between two fetches caused by every cached server failing. Default: 2 s.</summary>
     public TimeSpan RefreshRateLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Dial the registries and the servers over TLS with these settings; null (the default) dials cleartext HTTP/2.</summary>
+    public ClientTls? Tls { get; set; }
 
     public OutlierOptions Outliers { get; set; } = new();
 

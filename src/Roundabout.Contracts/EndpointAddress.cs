@@ -15,6 +15,9 @@ public sealed record EndpointAddress(string Host, int Port)
     /// <summary>The http:// URI a gRPC channel dials for this address.</summary>
     public Uri ToHttpUri() => new($"http://{this}");
 
+    /// <summary>The https:// URI a gRPC channel dials for this address over TLS.</summary>
+    public Uri ToHttpsUri() => new($"https://{this}");
+
     /// <summary>Parses <c>host:port</c>, <c>[v6]:port</c>, or an <c>http://</c> URI with a port.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out EndpointAddress? address, out string error)
     {

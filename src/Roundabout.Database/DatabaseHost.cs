@@ -20,7 +20,23 @@ public static class DatabaseHost
     public static WebApplication Build(DatabaseHostOptions options)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Database", Listen = options.Listen, Port = options.Port });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions
+        {
+            Component = "Database",
+            Listen = options.Listen,
+            Port = options.Port,
+            Tls = options.Tls,
+            CallersAuthenticated = options.Token is not null,
+            OpenAccessAdvice = "set --token (or ROUNDABOUT_DATABASE_TOKEN) and give the servers --database-token, " +
+                "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",
+        });
+        if (options.Token is { } token)
+        {
+            // On the Database service alone: the health service stays open to probes.
+            builder.Services.AddSingleton(new DatabaseToken(token));
+            builder.Services.AddGrpc().AddServiceOptions<DatabaseService>(grpc => grpc.Interceptors.Add<TokenInterceptor>());
+        }
+
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();

@@ -23,6 +23,15 @@ public sealed class DatabaseHostOptions
     /// <summary>When the current log segment grows past this many bytes, a snapshot is taken and the log compacted.</summary>
     public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>The shared token every Database call must carry; null leaves the calls open. The health service stays open either way.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>HTTP/2 over TLS with this certificate (and mutual TLS when it has client CAs); null serves cleartext.</summary>
+    public Hosting.ServerTls? Tls { get; init; }
+
+    /// <summary>The longest token accepted.</summary>
+    public const int MaxTokenLength = 256;
+
     /// <summary>The clock for key expiry (tests pass a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -39,6 +48,11 @@ public sealed class DatabaseHostOptions
         if (!InMemory && string.IsNullOrWhiteSpace(DataDirectory))
         {
             throw new ArgumentException("A data directory is required unless the database runs in memory.", nameof(DataDirectory));
+        }
+
+        if (Token is not null && (Token.Length is 0 or > MaxTokenLength || Token.Any(c => c is <= ' ' or > '~')))
+        {
+            throw new ArgumentException($"The token must be 1 to {MaxTokenLength} printable ASCII characters without spaces.", nameof(Token));
         }
 
         if (SnapshotThresholdBytes < 4096)

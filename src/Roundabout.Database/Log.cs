@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Database stopped; it ran in memory, so everything it held is gone")]
     public static partial void ClosedInMemory(ILogger logger);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, string peer, string reason);
 }

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Roundabout.Hosting;
@@ -22,7 +24,7 @@ public static class GrpcHost
     public const string InstanceHeader = "roundabout-instance";
 
     /// <summary>
-    /// A builder with Kestrel on cleartext HTTP/2 at the given interface and port, gRPC with
+    /// A builder with Kestrel on HTTP/2 (cleartext, or over TLS when the options carry a certificate) at the given interface and port, gRPC with
     /// bounded message sizes, the grpc.health.v1 health service, server reflection, and the
     /// exercise's log format.
     /// </summary>
@@ -32,7 +34,15 @@ public static class GrpcHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Listen, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(options.Listen, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.Tls is { } tls)
+                {
+                    // HTTP/2 over TLS: ALPN offers h2 only, as the endpoint speaks nothing else.
+                    listen.UseHttps(HttpsOptions(tls, listen.ApplicationServices));
+                }
+            });
         });
         builder.Logging.AddExerciseConsole(options.Component);
         builder.Services.AddGrpc(grpc =>
@@ -46,7 +56,40 @@ public static class GrpcHost
         builder.Services.AddGrpcHealthChecks().AddCheck("alive", () => HealthCheckResult.Healthy());
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(TimeProvider.System);
+        if (options.IsOpenBeyondLoopback)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddHostedService<OpenAccessWarning>();
+        }
+
         return builder;
+    }
+
+    private static HttpsConnectionAdapterOptions HttpsOptions(ServerTls tls, IServiceProvider services)
+    {
+        var https = new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = tls.Certificate,
+            ServerCertificateChain = tls.Intermediates,
+            ClientCertificateMode = tls.ClientCa is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
+        };
+        if (tls.ClientCa is not null)
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Roundabout.Hosting");
+            https.ClientCertificateValidation = (certificate, _, _) =>
+            {
+                // The platform's verdict is against the system store; ours is against --tls-client-ca.
+                var trusted = tls.IsTrustedClient(certificate);
+                if (!trusted)
+                {
+                    Log.ClientCertificateRefused(logger, certificate.Subject);
+                }
+
+                return trusted;
+            };
+        }
+
+        return https;
     }
 
     /// <summary>

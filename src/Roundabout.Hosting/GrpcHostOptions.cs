@@ -16,4 +16,19 @@ public sealed class GrpcHostOptions
 
     /// <summary>The largest message the component accepts, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 1024 * 1024;
+
+    /// <summary>HTTP/2 over TLS with this certificate; null serves cleartext HTTP/2.</summary>
+    public ServerTls? Tls { get; init; }
+
+    /// <summary>
+    /// True when callers must prove who they are (a token, or a client certificate under mutual
+    /// TLS). A component that listens beyond loopback without it warns at start.
+    /// </summary>
+    public bool CallersAuthenticated { get; init; }
+
+    /// <summary>What to do about open access, ending the warning (such as "set --token ...").</summary>
+    public string OpenAccessAdvice { get; init; } = "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.";
+
+    /// <summary>True when the warning about open access applies.</summary>
+    public bool IsOpenBeyondLoopback => !IPAddress.IsLoopback(Listen) && !CallersAuthenticated && Tls?.ClientCa is null;
 }

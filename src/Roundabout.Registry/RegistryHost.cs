@@ -31,6 +31,10 @@ public static class RegistryHost
             Listen = options.Listen,
             Port = options.Port,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            Tls = options.Tls,
+            CallersAuthenticated = options.Token is not null,
+            OpenAccessAdvice = "set --token (or ROUNDABOUT_TOKEN) and give the servers the same token, " +
+                "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",
         });
 
         var membership = new MembershipOptions

@@ -23,6 +23,9 @@ public sealed class RegistryHostOptions
     /// <summary>The shared token Register, Renew and Deregister must carry; null leaves writes open.</summary>
     public string? Token { get; init; }
 
+    /// <summary>HTTP/2 over TLS with this certificate (mutual TLS when it has client CAs); null serves cleartext.</summary>
+    public Hosting.ServerTls? Tls { get; init; }
+
     /// <summary>How often expired leases are looked for; null means TTL / 30, at least 10 ms and at most 100 ms.</summary>
     public TimeSpan? SweepInterval { get; init; }
 

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Shutting down: leaving the registry, then finishing requests in flight")]
     public static partial void ShuttingDown(ILogger logger);
+
+    [LoggerMessage(13, LogLevel.Error, "The database at {Address} refused this server: {Reason}")]
+    public static partial void DatabaseRefused(ILogger logger, string address, string reason);
 }

@@ -2,7 +2,10 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Roundabout.Contracts.Database.V1;
+using Roundabout.Contracts.Security;
 using Roundabout.Hosting;
 using Roundabout.Server.Accumulators;
 using Roundabout.Server.Calculation;
@@ -16,7 +19,7 @@ public static class ServerHost
     public static WebApplication Build(ServerHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port, Tls = options.Tls });
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ServerIdentity>();
@@ -26,10 +29,11 @@ public static class ServerHost
             Registries = options.Registry,
             Service = options.Service,
             Token = options.Token,
+            Tls = options.DialTls,
             CallDeadline = options.CallDeadline,
         });
         services.AddSingleton<RegistrationAgent>();
-        AddStore(services, options.EffectiveStore, options.UnsafeMultiply);
+        AddStore(services, options);
         configureServices?.Invoke(services);
         services.AddHostedService<ServerLifecycle>();
 
@@ -44,8 +48,9 @@ public static class ServerHost
         return app;
     }
 
-    private static void AddStore(IServiceCollection services, StoreAddress store, bool unsafeMultiply)
+    private static void AddStore(IServiceCollection services, ServerHostOptions options)
     {
+        var store = options.EffectiveStore;
         if (store.Kind == StoreKind.Etcd)
         {
             services.AddSingleton<IAccumulatorStore>(sp => new EtcdAccumulatorStore(store.Endpoints, sp.GetRequiredService<ServerHostOptions>(), sp.GetRequiredService<TimeProvider>()));
@@ -59,10 +64,10 @@ public static class ServerHost
             return;
         }
 
-        services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannel.ForAddress(store.Endpoints[0].ToHttpUri()));
-        services.AddSingleton(sp => new Database.DatabaseClient(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database))));
+        services.AddKeyedSingleton(nameof(Database), (_, _) => GrpcChannels.ForAddress(store.Endpoints[0], options.DialTls));
+        services.AddSingleton(sp => new Database.DatabaseClient(WithToken(sp.GetRequiredKeyedService<GrpcChannel>(nameof(Database)), options.DatabaseToken)));
         services.AddSingleton<DatabaseAccumulatorStore>();
-        if (unsafeMultiply)
+        if (options.UnsafeMultiply)
         {
             services.AddSingleton<IAccumulatorStore, UnsafeAccumulatorStore>();
         }
@@ -70,5 +75,21 @@ public static class ServerHost
         {
             services.AddSingleton<IAccumulatorStore>(sp => sp.GetRequiredService<DatabaseAccumulatorStore>());
         }
+    }
+
+    /// <summary>Every call carries the database's token when it has one; without one the channel is used as it is.</summary>
+    private static CallInvoker WithToken(GrpcChannel channel, string? token)
+    {
+        if (token is null)
+        {
+            return channel.CreateCallInvoker();
+        }
+
+        var authorization = $"Bearer {token}";
+        return channel.Intercept(headers =>
+        {
+            headers.Add("authorization", authorization);
+            return headers;
+        });
     }
 }

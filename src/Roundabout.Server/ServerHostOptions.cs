@@ -33,6 +33,15 @@ public sealed class ServerHostOptions
     /// <summary>The registry's shared token, when it requires one.</summary>
     public string? Token { get; init; }
 
+    /// <summary>The database's shared token, sent on every call to the embedded database when set.</summary>
+    public string? DatabaseToken { get; init; }
+
+    /// <summary>Serve HTTP/2 over TLS with this certificate (mutual TLS when it has client CAs); null serves cleartext.</summary>
+    public Hosting.ServerTls? Tls { get; init; }
+
+    /// <summary>Dial the registry and the embedded database over TLS with these settings; null dials cleartext.</summary>
+    public Contracts.Security.ClientTls? DialTls { get; init; }
+
     /// <summary>Metadata registered with the instance (for example version and weight).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 

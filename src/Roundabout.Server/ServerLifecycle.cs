@@ -73,6 +73,12 @@ internal sealed class ServerLifecycle(
                 await store.GetAsync(Contracts.ServiceNames.GlobalAccumulator, cancellationToken);
                 return;
             }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                // A missing or wrong token does not fix itself: stop, as a refusing registry does.
+                Log.DatabaseRefused(logger, options.EffectiveStore.ToString(), ex.Status.Detail);
+                throw new InvalidOperationException(ex.Status.Detail, ex);
+            }
             catch (Exception ex) when (ex is RpcException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 Log.DatabaseUnreachable(logger, options.EffectiveStore.ToString(), ex is RpcException rpc ? rpc.Status.Detail : ex.Message, delay);

@@ -42,10 +42,14 @@ public sealed partial class OptionErrorTests
         ["--count"] = ["abc", "0"],
         ["--seed"] = ["x", "-1"],
         ["--request-id"] = ["bad id!"],
+        ["--tls-cert"] = ["missing-cert.pem"],
+        ["--tls-key"] = ["missing-key.pem"],
+        ["--tls-ca"] = ["missing-ca.pem", "/"],
+        ["--tls-client-ca"] = ["missing-client-ca.pem"],
     };
 
     /// <summary>Options whose value is free text: any string is a valid one.</summary>
-    private static readonly HashSet<string> _freeText = new(StringComparer.Ordinal) { "--token", "--data-dir", "--history" };
+    private static readonly HashSet<string> _freeText = new(StringComparer.Ordinal) { "--token", "--database-token", "--data-dir", "--history" };
 
     [Fact]
     public async Task EveryOptionOfEveryCommand_MalformedValue_OneLineNamingTheOptionAndExitTwo()

@@ -100,7 +100,7 @@ public sealed class UpTests
     }
 
     /// <summary>Three free ports, the third with a free neighbour (up uses consecutive server ports).</summary>
-    private static (int Registry, int Database, int FirstServer) FreePorts()
+    internal static (int Registry, int Database, int FirstServer) FreePorts()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {

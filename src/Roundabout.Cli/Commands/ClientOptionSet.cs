@@ -22,8 +22,11 @@ internal sealed class ClientOptionSet
 
     public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
 
+    public TlsOptions Tls { get; } = TlsOptions.ForClient();
+
     public void AddTo(Command command)
     {
+        Tls.AddTo(command);
         command.Options.Add(Registry);
         command.Options.Add(Policy);
         command.Options.Add(Deadline);
@@ -41,6 +44,7 @@ internal sealed class ClientOptionSet
             Deadline = deadline ?? TimeSpan.FromSeconds(5),
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2),
             Watch = watch,
+            Tls = Tls.BuildClient(result),
         };
     }
 

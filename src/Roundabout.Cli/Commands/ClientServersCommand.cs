@@ -17,6 +17,7 @@ internal static class ClientServersCommand
             json, watch,
         };
         command.Options.Add(set.Registry);
+        set.Tls.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
         {
             var asJson = result.GetValue(json);

@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
 using Roundabout.Database;
 
 namespace Roundabout.Cli.Commands;
 
 internal static class DatabaseCommand
 {
+    /// <summary>The database's token when --token is absent; servers read the same variable for --database-token.</summary>
+    public const string TokenEnvironmentVariable = "ROUNDABOUT_DATABASE_TOKEN";
+
     public static Command Create()
     {
         var port = CommonOptions.Port(DefaultPorts.Database, "the database");
@@ -29,6 +33,15 @@ internal static class DatabaseCommand
             dataDir,
             inMemory,
         };
+        var token = new Option<string?>("--token")
+        {
+            Description = "A shared secret every database call must carry (as 'authorization: Bearer <token>'); " +
+                $"servers pass it with --database-token. The health service stays open. Default: the {TokenEnvironmentVariable} environment variable, or none.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenEnvironmentVariable) is { Length: > 0 } t ? t : null,
+        };
+        command.Options.Add(token);
+        var tls = TlsOptions.ForHost();
+        tls.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(inMemory) && result.GetResult(dataDir) is { Implicit: false })
@@ -38,16 +51,22 @@ internal static class DatabaseCommand
         });
         command.SetAction(async (parse, _) =>
         {
-            var options = new DatabaseHostOptions
-            {
-                Port = parse.GetValue(port),
-                Listen = IPAddress.Parse(parse.GetValue(listen)!),
-                DataDirectory = parse.GetValue(dataDir)!,
-                InMemory = parse.GetValue(inMemory),
-            };
             try
             {
+                var options = new DatabaseHostOptions
+                {
+                    Port = parse.GetValue(port),
+                    Listen = IPAddress.Parse(parse.GetValue(listen)!),
+                    DataDirectory = parse.GetValue(dataDir)!,
+                    InMemory = parse.GetValue(inMemory),
+                    Token = parse.GetValue(token),
+                    Tls = tls.BuildServer(parse),
+                };
                 return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options));
+            }
+            catch (TlsFileException ex)
+            {
+                return HostRunner.Fail("Database", ex.Message);
             }
             catch (StoreOpenException ex)
             {

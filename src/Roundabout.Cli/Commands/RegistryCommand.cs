@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
 using Roundabout.Registry;
 using Roundabout.Registry.Etcd;
 
@@ -47,21 +48,34 @@ internal static class RegistryCommand
         {
             port, listen, ttl, renewInterval, token, backend,
         };
+        var tls = TlsOptions.ForHost();
+        tls.AddTo(command);
         command.SetAction((parse, _) => RunAsync(
-            new RegistryHostOptions
+            () => new RegistryHostOptions
             {
                 Port = parse.GetValue(port),
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
                 RenewInterval = parse.GetValue(renewInterval),
                 Token = parse.GetValue(token) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+                Tls = tls.BuildServer(parse),
             },
             parse.GetValue(backend)!));
         return command;
     }
 
-    private static Task<int> RunAsync(RegistryHostOptions options, string backend)
+    private static Task<int> RunAsync(Func<RegistryHostOptions> read, string backend)
     {
+        RegistryHostOptions options;
+        try
+        {
+            options = read();
+        }
+        catch (TlsFileException ex)
+        {
+            return Task.FromResult(HostRunner.Fail("Registry", ex.Message));
+        }
+
         var errors = options.Validate();
         if (errors.Count > 0)
         {

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
+using Roundabout.Hosting;
 using Roundabout.Server;
 
 namespace Roundabout.Cli.Commands;
@@ -56,10 +58,20 @@ internal static class ServerCommand
                 "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
+        var databaseToken = new Option<string?>("--database-token")
+        {
+            Description = "The database's shared token, sent on every call to the embedded database (as 'authorization: Bearer <token>'); " +
+                $"needed when the database runs with --token. Default: the {DatabaseCommand.TokenEnvironmentVariable} environment variable, or none. " +
+                "(--token is the registry's.)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseCommand.TokenEnvironmentVariable) is { Length: > 0 } t ? t : null,
+        };
+        var tls = TlsOptions.ForServer();
+
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,
+            port, listen, registry, database, store, advertise, token, databaseToken, metadata, multiplyBatch, unsafeMultiply,
         };
+        tls.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetResult(store) is { Implicit: false } && r.GetResult(database) is { Implicit: false })
@@ -69,6 +81,18 @@ internal static class ServerCommand
         });
         command.SetAction((result, _) =>
         {
+            ServerTls? serving;
+            ClientTls? dialing;
+            try
+            {
+                serving = tls.BuildServer(result);
+                dialing = tls.BuildClient(result, caRequired: true);
+            }
+            catch (TlsFileException ex)
+            {
+                return Task.FromResult(HostRunner.Fail("Server", ex.Message));
+            }
+
             var options = new ServerHostOptions
             {
                 Port = result.GetValue(port),
@@ -78,6 +102,9 @@ internal static class ServerCommand
                 Store = result.GetValue(store) is { } storeText ? StoreAddress.Parse(storeText) : null,
                 AdvertiseHost = result.GetValue(advertise)!,
                 Token = result.GetValue(token),
+                DatabaseToken = result.GetValue(databaseToken),
+                Tls = serving,
+                DialTls = dialing,
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
                 MultiplyBatch = result.GetValue(multiplyBatch),
                 UnsafeMultiply = result.GetValue(unsafeMultiply),

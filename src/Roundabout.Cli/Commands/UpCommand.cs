@@ -20,9 +20,15 @@ internal static class UpCommand
             Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
         };
 
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Run everything over TLS: up makes a throwaway CA and a certificate for localhost in a temporary directory " +
+                "(deleted on exit), starts every component with it, and the client trusts it. Other clients can pass --tls-ca with the CA file it prints.",
+        };
+
         var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
-            servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy,
+            servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy, tls,
         };
         command.Validators.Add(r =>
         {
@@ -41,6 +47,7 @@ internal static class UpCommand
                 FirstServerPort = result.GetValue(firstServerPort),
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
+                Tls = result.GetValue(tls),
                 ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],
             };
             return new UpSupervisor(options, Console.Out).RunAsync(cancellationToken);

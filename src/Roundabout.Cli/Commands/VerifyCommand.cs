@@ -55,6 +55,13 @@ internal static class VerifyCommand
             }
         });
         set.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(chaos) && (r.GetValue(set.Tls.Ca!) is not null || r.GetValue(set.Tls.Certificate) is not null))
+            {
+                r.AddError("--chaos starts a cluster of its own in cleartext, so --tls-ca, --tls-cert and --tls-key do not apply; drop them, or drop --chaos to check your own cluster.");
+            }
+        });
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new VerifyOptions(

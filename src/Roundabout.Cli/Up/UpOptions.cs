@@ -14,6 +14,9 @@ internal sealed class UpOptions
 
     public bool InMemory { get; init; }
 
+    /// <summary>Run everything over TLS, with a CA made for this run.</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Extra arguments for the client, such as --policy p2c.</summary>
     public IReadOnlyList<string> ClientArgs { get; init; } = [];
 

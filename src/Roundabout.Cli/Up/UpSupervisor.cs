@@ -9,6 +9,8 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
+using Roundabout.Contracts.Security;
+using Roundabout.Cli.Security;
 using Roundabout.Hosting;
 using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
@@ -24,6 +26,8 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     private static readonly TimeSpan _grace = TimeSpan.FromSeconds(10);
     private readonly List<ComponentProcess> _servers = [];
     private readonly List<ComponentProcess> _infrastructure = [];
+    private ThrowawayCertificates? _certificates;
+    private ClientTls? _dialTls;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -48,19 +52,40 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         finally
         {
             await StopAllAsync();
+            _certificates?.Dispose();
         }
     }
+
+    /// <summary>The TLS arguments of a component that serves, and of one that dials; empty without --tls.</summary>
+    private string[] ServeArgs => _certificates is { } c ? ["--tls-cert", c.CertificatePath, "--tls-key", c.KeyPath] : [];
+
+    private string[] DialArgs => _certificates is { } c ? ["--tls-ca", c.CaPath] : [];
+
+    private void MakeCertificates()
+    {
+        if (!options.Tls)
+        {
+            return;
+        }
+
+        _certificates = ThrowawayCertificates.Create("Roundabout up", TimeProvider.System);
+        _dialTls = ClientTls.FromFiles(_certificates.CaPath, null, null);
+        Say($"TLS: a throwaway CA signs every component's certificate; other clients can dial with --tls-ca {_certificates.CaPath} while this runs.");
+    }
+
+    private GrpcChannel Channel(int port) => GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", port), _dialTls);
 
     private async Task StartComponentsAsync(CancellationToken cancellationToken)
     {
         CheckPortsFree();
+        MakeCertificates();
         var width = $"server-{options.FirstServerPort + options.Servers - 1}".Length;
-        var registry = Start("registry", options.RegistryPort, width, ["registry", "--port", Text(options.RegistryPort)], _infrastructure);
+        var registry = Start("registry", options.RegistryPort, width, ["registry", "--port", Text(options.RegistryPort), .. ServeArgs], _infrastructure);
         string[] storage = options.InMemory ? ["--in-memory"] : options.DataDir is { } dir ? ["--data-dir", dir] : [];
-        var database = Start("database", options.DatabasePort, width, ["database", "--port", Text(options.DatabasePort), .. storage], _infrastructure);
+        var database = Start("database", options.DatabasePort, width, ["database", "--port", Text(options.DatabasePort), .. storage, .. ServeArgs], _infrastructure);
 
-        using var registryChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.RegistryPort}");
-        using var databaseChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{options.DatabasePort}");
+        using var registryChannel = Channel(options.RegistryPort);
+        using var databaseChannel = Channel(options.DatabasePort);
         await WaitHealthyAsync(registry, registryChannel, cancellationToken);
         await WaitHealthyAsync(database, databaseChannel, cancellationToken);
 
@@ -68,14 +93,14 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         {
             var port = options.FirstServerPort + i;
             Start($"server-{port}", port, width,
-                ["server", "--port", Text(port), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}"],
+                ["server", "--port", Text(port), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}", .. ServeArgs, .. DialArgs],
                 _servers);
         }
 
         await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
         foreach (var server in _servers)
         {
-            using var serverChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+            using var serverChannel = Channel(server.Port);
             await WaitHealthyAsync(server, serverChannel, cancellationToken);
         }
 
@@ -92,7 +117,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     private async Task<int> RunClientAsync(CancellationToken cancellationToken)
     {
         // The client shares this terminal: its standard input and output are not redirected.
-        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. options.ClientArgs]);
+        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. DialArgs, .. options.ClientArgs]);
         using var client = Process.Start(info) ?? throw new StartFailedException("The client could not be started.");
         try
         {

@@ -7,6 +7,7 @@ using Grpc.Net.Client;
 using Roundabout.Cli.Up;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
+using Roundabout.Contracts.Security;
 using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
 namespace Roundabout.Cli.Verify;
@@ -87,14 +88,14 @@ internal sealed class ChaosCluster : IAsyncDisposable
 
     private async Task WaitServingAsync(int port, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Text(port)}");
+        using var channel = GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", port), tls: null);
         var health = new Health.HealthClient(channel);
         await PollAsync(async () => (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken)).Status == HealthCheckResponse.Types.ServingStatus.Serving, $"port {Text(port)} to serve", cancellationToken);
     }
 
     private async Task WaitRegisteredAsync(int count, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Text(RegistryPort)}");
+        using var channel = GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", RegistryPort), tls: null);
         var registry = new RegistryApi.RegistryClient(channel);
         await PollAsync(async () => (await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken)).Instances.Count >= count, $"{count} servers to register", cancellationToken);
     }

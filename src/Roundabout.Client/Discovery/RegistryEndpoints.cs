@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Client.Discovery;
 
@@ -16,14 +17,16 @@ internal sealed class RegistryEndpoints : IDisposable
     private readonly GrpcChannel[] _channels;
     private readonly TimeSpan _deadline;
     private readonly ILogger _logger;
+    private readonly ClientTls? _tls;
     private int _preferred;
 
-    public RegistryEndpoints(IReadOnlyList<EndpointAddress> addresses, TimeSpan deadline, ILogger logger)
+    public RegistryEndpoints(IReadOnlyList<EndpointAddress> addresses, TimeSpan deadline, ClientTls? tls, ILogger logger)
     {
         _addresses = addresses;
         _deadline = deadline;
+        _tls = tls;
         _logger = logger;
-        _channels = [.. addresses.Select(a => GrpcChannel.ForAddress(a.ToHttpUri(), new GrpcChannelOptions
+        _channels = [.. addresses.Select(a => GrpcChannels.ForAddress(a, tls, new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = deadline, EnableMultipleHttp2Connections = true },
@@ -60,7 +63,7 @@ internal sealed class RegistryEndpoints : IDisposable
         throw new RpcException(new Status(
             StatusCode.Unavailable,
             $"Cannot reach the registry at {Description} ({Describe(last)}). " +
-            "Start it with 'roundabout registry', or pass --registry host:port."));
+            (TransportHint.For(last, _tls) ?? "Start it with 'roundabout registry', or pass --registry host:port.")));
     }
 
     /// <summary>Opens the registry's watch stream on the preferred registry.</summary>
@@ -107,7 +110,7 @@ internal sealed class RegistryEndpoints : IDisposable
     }
 
     private static string Describe(RpcException? error) =>
-        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail}";
+        error is null ? "no answer" : string.IsNullOrEmpty(error.Status.Detail) ? error.StatusCode.ToString() : $"{error.StatusCode}: {error.Status.Detail.ReplaceLineEndings(" ")}";
 
     internal static bool IsUnreachable(RpcException ex) =>
         ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown;

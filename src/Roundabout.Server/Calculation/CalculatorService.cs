@@ -156,6 +156,8 @@ internal sealed class CalculatorService(
             // Refused before anything changed: say so, and pass the store's own advice on.
             RpcException { StatusCode: StatusCode.ResourceExhausted or StatusCode.FailedPrecondition } rpc =>
                 (rpc.StatusCode, $"{named} refused the request: {rpc.Status.Detail}"),
+            RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } rpc =>
+                (StatusCode.FailedPrecondition, $"{named} refused this server's call ({rpc.Status.Detail}); the server needs --database-token set to the database's token."),
             RpcException { StatusCode: StatusCode.DeadlineExceeded } =>
                 (StatusCode.Unavailable, $"{named} did not answer within {options.CallDeadline.TotalSeconds:0.###} s; {check}. {unknownOutcome}"),
             TimeoutException =>

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts.Registry.V1;
+using Roundabout.Contracts.Security;
 using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
 
 namespace Roundabout.Server.Membership;
@@ -37,7 +38,7 @@ public sealed partial class RegistrationAgent : IDisposable
             .Select(address =>
             {
                 // Reconnect quickly once a registry is back, so that a restart is noticed within one renew interval.
-                var channel = GrpcChannel.ForAddress(address.ToHttpUri(), new GrpcChannelOptions
+                var channel = GrpcChannels.ForAddress(address, options.Tls, new GrpcChannelOptions
                 {
                     InitialReconnectBackoff = TimeSpan.FromMilliseconds(50),
                     MaxReconnectBackoff = options.MaxReconnectBackoff,

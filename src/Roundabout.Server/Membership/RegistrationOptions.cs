@@ -1,4 +1,5 @@
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Server.Membership;
 
@@ -12,6 +13,9 @@ public sealed class RegistrationOptions
 
     /// <summary>The registry's shared token, sent as <c>authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? Token { get; init; }
+
+    /// <summary>Dial the registries over TLS with these settings; null dials cleartext.</summary>
+    public ClientTls? Tls { get; init; }
 
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
 

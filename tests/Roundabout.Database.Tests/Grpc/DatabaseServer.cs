@@ -26,7 +26,7 @@ internal sealed class DatabaseServer : IAsyncDisposable
 
     public GrpcChannel Channel => _channel;
 
-    public static async Task<DatabaseServer> StartAsync(string? dataDirectory = null, TimeProvider? time = null, ILogDisk? disk = null)
+    public static async Task<DatabaseServer> StartAsync(string? dataDirectory = null, TimeProvider? time = null, ILogDisk? disk = null, string? token = null)
     {
         var app = DatabaseHost.Build(new DatabaseHostOptions
         {
@@ -35,6 +35,7 @@ internal sealed class DatabaseServer : IAsyncDisposable
             DataDirectory = dataDirectory ?? DatabaseHostOptions.DefaultDataDirectory,
             TimeProvider = time ?? TimeProvider.System,
             Disk = disk,
+            Token = token,
         });
         await app.StartAsync().DefaultTimeout();
         return new DatabaseServer(app, app.GetBoundPort());

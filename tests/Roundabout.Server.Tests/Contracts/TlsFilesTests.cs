@@ -1,0 +1,57 @@
+using Roundabout.Contracts.Security;
+
+namespace Roundabout.Server.Tests.Contracts;
+
+/// <summary>Bad certificate files give one clear message that names the file.</summary>
+public sealed class TlsFilesTests : IDisposable
+{
+    private readonly TestCertificates _certificates = TestCertificates.Create();
+
+    [Fact]
+    public void LoadCertificate_MatchingPair_HasItsPrivateKey()
+    {
+        using var certificate = TlsFiles.LoadCertificate(_certificates.CertificatePath, _certificates.KeyPath);
+
+        Assert.True(certificate.HasPrivateKey);
+        Assert.Equal("CN=localhost", certificate.Subject);
+    }
+
+    [Fact]
+    public void LoadCertificate_KeyOfAnotherCertificate_SaysTheKeyDoesNotBelong()
+    {
+        var (_, otherKey) = _certificates.Issue("other");
+
+        var error = Assert.Throws<TlsFileException>(() => TlsFiles.LoadCertificate(_certificates.CertificatePath, otherKey));
+
+        Assert.Contains($"the key in '{otherKey}' cannot be used with the certificate in '{_certificates.CertificatePath}'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadCertificates_MissingFile_NamesIt()
+    {
+        var missing = Path.Combine(_certificates.Directory, "missing.pem");
+
+        var error = Assert.Throws<TlsFileException>(() => TlsFiles.LoadCertificates(missing));
+
+        Assert.Equal($"'{missing}' does not exist.", error.Message);
+    }
+
+    [Fact]
+    public void LoadCertificates_FileWithoutACertificate_SaysItHoldsNoPem()
+    {
+        var error = Assert.Throws<TlsFileException>(() => TlsFiles.LoadCertificates(_certificates.KeyPath));
+
+        Assert.Contains($"'{_certificates.KeyPath}' holds no PEM certificate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadCertificate_CertificateGivenAsTheKey_SaysItHoldsNoKey()
+    {
+        var error = Assert.Throws<TlsFileException>(() => TlsFiles.LoadCertificate(_certificates.CertificatePath, _certificates.CertificatePath));
+
+        Assert.Contains("holds no PEM private key", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _certificates.Dispose();
+}
