@@ -20,7 +20,7 @@ public static class DatabaseHost
     public static WebApplication Build(DatabaseHostOptions options)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Database", Listen = options.Listen, Port = options.Port });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Database", Listen = options.Listen, Port = options.Port, Log = options.Log });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();

@@ -34,7 +34,7 @@ public static class GrpcHost
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Listen, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
         });
-        builder.Logging.AddExerciseConsole(options.Component);
+        builder.Logging.AddExerciseConsole(options.Component, options.Log);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;

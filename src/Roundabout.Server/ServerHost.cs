@@ -16,7 +16,7 @@ public static class ServerHost
     public static WebApplication Build(ServerHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port, Log = options.Log });
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ServerIdentity>();

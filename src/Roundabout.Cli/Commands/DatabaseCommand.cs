@@ -21,6 +21,7 @@ internal static class DatabaseCommand
         {
             Description = "Keep everything in memory only, for throwaway runs: nothing survives a stop. Cannot be combined with --data-dir.",
         };
+        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
         var command = new Command("database", "Runs the key-value database, the servers' shared memory (port 8001 by default). " +
             "Writes are durable by default: they are acknowledged only once fsynced to the data directory.")
         {
@@ -29,6 +30,8 @@ internal static class DatabaseCommand
             dataDir,
             inMemory,
         };
+        log.AddTo(command);
+        OptionConflicts.Exclusive(inMemory, dataDir);
         command.Validators.Add(result =>
         {
             if (result.GetValue(inMemory) && result.GetResult(dataDir) is { Implicit: false })
@@ -44,15 +47,16 @@ internal static class DatabaseCommand
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 DataDirectory = parse.GetValue(dataDir)!,
                 InMemory = parse.GetValue(inMemory),
+                Log = log.Read(parse),
             };
             try
             {
-                return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options));
+                return await HostRunner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options));
             }
             catch (StoreOpenException ex)
             {
                 // A damaged log, a locked or unusable data directory: one line, no stack trace.
-                return HostRunner.Fail("Database", ex.Message);
+                return HostRunner.Fail("Database", options.Log, ex.Message);
             }
         });
         return command;

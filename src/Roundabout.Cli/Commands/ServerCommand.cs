@@ -56,10 +56,13 @@ internal static class ServerCommand
                 "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
+        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
             port, listen, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,
         };
+        log.AddTo(command);
+        OptionConflicts.Exclusive(store, database);
         command.Validators.Add(r =>
         {
             if (r.GetResult(store) is { Implicit: false } && r.GetResult(database) is { Implicit: false })
@@ -77,12 +80,13 @@ internal static class ServerCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 Store = result.GetValue(store) is { } storeText ? StoreAddress.Parse(storeText) : null,
                 AdvertiseHost = result.GetValue(advertise)!,
-                Token = result.GetValue(token),
+                Token = result.GetValue(token) is { Length: > 0 } t ? t : null,
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
                 MultiplyBatch = result.GetValue(multiplyBatch),
                 UnsafeMultiply = result.GetValue(unsafeMultiply),
+                Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options));
+            return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options));
         });
         return command;
     }

@@ -20,10 +20,13 @@ internal static class UpCommand
             Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
         };
 
+        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
         var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
             servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy,
         };
+        log.AddTo(command);
+        OptionConflicts.Exclusive(inMemory, dataDir);
         command.Validators.Add(r =>
         {
             if (r.GetValue(inMemory) && r.GetValue(dataDir) is not null)
@@ -42,6 +45,8 @@ internal static class UpCommand
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],
+                Log = log.Read(result),
+                LogArgs = [.. log.GivenArguments(result)],
             };
             return new UpSupervisor(options, Console.Out).RunAsync(cancellationToken);
         });
