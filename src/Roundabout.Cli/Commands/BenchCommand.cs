@@ -43,6 +43,7 @@ internal static class BenchCommand
             op, concurrency, duration, requests, name, factor, json,
         };
         set.AddTo(command);
+        OptionConflicts.Exclusive(duration, requests);
         command.Validators.Add(r =>
         {
             var hasDuration = r.GetValue(duration) is not null;
