@@ -42,6 +42,8 @@ public sealed partial class OptionErrorTests
         ["--count"] = ["abc", "0"],
         ["--seed"] = ["x", "-1"],
         ["--request-id"] = ["bad id!"],
+        ["--log-format"] = ["xml"],
+        ["--log-level"] = ["loud", "verbose"],
     };
 
     /// <summary>Options whose value is free text: any string is a valid one.</summary>
