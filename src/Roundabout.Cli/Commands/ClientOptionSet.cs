@@ -24,7 +24,7 @@ internal sealed class ClientOptionSet
     public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
 
     /// <summary>--log-format and --log-level; client commands log warnings and errors only by default.</summary>
-    public LogOptions Log { get; } = new(LogLevel.Warning);
+    public LogOptions Log { get; } = LogOptions.ForClient();
 
     public void AddTo(Command command)
     {

@@ -21,7 +21,7 @@ internal static class DatabaseCommand
         {
             Description = "Keep everything in memory only, for throwaway runs: nothing survives a stop. Cannot be combined with --data-dir.",
         };
-        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
+        var log = LogOptions.ForComponent();
         var command = new Command("database", "Runs the key-value database, the servers' shared memory (port 8001 by default). " +
             "Writes are durable by default: they are acknowledged only once fsynced to the data directory.")
         {

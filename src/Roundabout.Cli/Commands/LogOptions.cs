@@ -10,7 +10,7 @@ internal sealed class LogOptions
 {
     private readonly LogLevel _defaultLevel;
 
-    public LogOptions(LogLevel defaultLevel)
+    private LogOptions(LogLevel defaultLevel)
     {
         var defaultName = LogSettings.LevelName(defaultLevel);
         // No DefaultValueFactory: the help would print the enum's name ("Text"); the description gives the default.
@@ -33,6 +33,12 @@ internal sealed class LogOptions
     public Option<LogFormat?> Format { get; }
 
     public Option<LogLevel?> Level { get; }
+
+    /// <summary>For the registry, the database, the servers and up: the exercise's Information lines by default.</summary>
+    public static LogOptions ForComponent() => new(LogLevel.Information);
+
+    /// <summary>For the client commands, whose output is their result: warnings and errors only by default.</summary>
+    public static LogOptions ForClient() => new(LogLevel.Warning);
 
     public void AddTo(Command command)
     {

@@ -39,7 +39,7 @@ internal static class RegistryCommand
             Validators = { r => ValidateBackend(r) },
         };
 
-        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
+        var log = LogOptions.ForComponent();
         var command = new Command("registry",
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")

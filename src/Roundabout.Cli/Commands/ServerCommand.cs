@@ -56,7 +56,7 @@ internal static class ServerCommand
                 "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
-        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
+        var log = LogOptions.ForComponent();
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
             port, listen, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,

@@ -20,7 +20,7 @@ internal static class UpCommand
             Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
         };
 
-        var log = new LogOptions(Microsoft.Extensions.Logging.LogLevel.Information);
+        var log = LogOptions.ForComponent();
         var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
             servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy,
