@@ -26,6 +26,7 @@ public static class DatabaseHost
             Listen = options.Listen,
             Port = options.Port,
             Tls = options.Tls,
+            Log = options.Log,
             CallersAuthenticated = options.Token is not null,
             OpenAccessAdvice = "set --token (or ROUNDABOUT_DATABASE_TOKEN) and give the servers --database-token, " +
                 "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",

@@ -1,4 +1,5 @@
 using System.Net;
+using Roundabout.Hosting;
 
 namespace Roundabout.Database;
 
@@ -13,6 +14,9 @@ public sealed class DatabaseHostOptions
 
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; } = 8001;
+
+    /// <summary>The log format and level.</summary>
+    public LogSettings Log { get; init; } = new();
 
     /// <summary>Where the log and snapshot live. Ignored when <see cref="InMemory"/> is set.</summary>
     public string DataDirectory { get; init; } = DefaultDataDirectory;

@@ -44,7 +44,7 @@ public static class GrpcHost
                 }
             });
         });
-        builder.Logging.AddExerciseConsole(options.Component);
+        builder.Logging.AddExerciseConsole(options.Component, options.Log);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;

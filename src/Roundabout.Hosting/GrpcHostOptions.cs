@@ -14,6 +14,9 @@ public sealed class GrpcHostOptions
     /// <summary>The port; 0 picks a free one (tests).</summary>
     public int Port { get; init; }
 
+    /// <summary>The log format and level (--log-format, --log-level).</summary>
+    public LogSettings Log { get; init; } = new();
+
     /// <summary>The largest message the component accepts, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 1024 * 1024;
 

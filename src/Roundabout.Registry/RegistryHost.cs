@@ -30,6 +30,7 @@ public static class RegistryHost
             Component = "Registry",
             Listen = options.Listen,
             Port = options.Port,
+            Log = options.Log,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             Tls = options.Tls,
             CallersAuthenticated = options.Token is not null,

@@ -1,5 +1,6 @@
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Hosting;
 
 namespace Roundabout.Registry;
 
@@ -13,6 +14,9 @@ public sealed class RegistryHostOptions
 
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; } = DefaultPorts.Registry;
+
+    /// <summary>The log format and level.</summary>
+    public LogSettings Log { get; init; } = new();
 
     /// <summary>How long a lease lives without a renewal: a dead server is evicted this long after its last renewal.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(3);

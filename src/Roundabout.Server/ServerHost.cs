@@ -19,7 +19,7 @@ public static class ServerHost
     public static WebApplication Build(ServerHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port, Tls = options.Tls });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port, Tls = options.Tls, Log = options.Log });
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ServerIdentity>();

@@ -1,5 +1,6 @@
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Hosting;
 
 namespace Roundabout.Server;
 
@@ -11,6 +12,9 @@ public sealed class ServerHostOptions
 
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; } = DefaultPorts.Server;
+
+    /// <summary>The log format and level.</summary>
+    public LogSettings Log { get; init; } = new();
 
     /// <summary>The host name the server registers, so clients dial {AdvertiseHost}:{port}.</summary>
     public string AdvertiseHost { get; init; } = "localhost";

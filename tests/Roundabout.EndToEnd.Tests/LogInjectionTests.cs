@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Roundabout.Contracts.Calculator.V1;
@@ -33,6 +34,30 @@ public sealed class LogInjectionTests
         await server.WaitForLineAsync(@"refused: a: '1\\n2026/11/26 06:59:11 \[Server\] FAKE");
         Assert.DoesNotContain(server.Lines, line => line.StartsWith(Forged, StringComparison.Ordinal));
         Assert.DoesNotContain(server.Lines, line => line.Contains('\0', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sum_WithANewlineInANumber_JsonLog_StaysOneObjectPerLineWithTheTextEscaped()
+    {
+        await using var cluster = new ProcessCluster();
+        await cluster.StartRegistryAsync();
+        await cluster.StartDatabaseAsync(durable: false);
+        var server = cluster.Track(CliProcess.Start(
+            "server", "--port", "0", "--registry", cluster.RegistryAddress, "--database", $"localhost:{cluster.DatabasePort}", "--log-format", "json"));
+        var port = await server.WaitForPortAsync(@"""Message"":""Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.""");
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var calculator = new Calculator.CalculatorClient(channel);
+
+        var forged = await Assert.ThrowsAsync<RpcException>(() => calculator.SumAsync(new SumRequest { A = "1\n" + Forged, B = "1" }).ResponseAsync.DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, forged.StatusCode);
+        // The client's text is escaped where it is logged (\n as two characters), then JSON-escaped again.
+        var refusal = await server.WaitForLineAsync(@"^\{.*refused: a: '1\\\\n2026/11/26 06:59:11 \[Server\] FAKE.*\}$");
+        var message = JsonDocument.Parse(refusal.Value).RootElement.GetProperty("Message").GetString();
+        Assert.Contains("'1\\n2026/11/26 06:59:11 [Server] FAKE", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message!);
+        Assert.All(server.Lines, line => JsonDocument.Parse(line).Dispose());
+        Assert.DoesNotContain(server.Lines, line => line.StartsWith(Forged, StringComparison.Ordinal));
     }
 
     [Fact]

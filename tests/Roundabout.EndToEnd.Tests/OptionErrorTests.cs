@@ -46,6 +46,8 @@ public sealed partial class OptionErrorTests
         ["--tls-key"] = ["missing-key.pem"],
         ["--tls-ca"] = ["missing-ca.pem", "/"],
         ["--tls-client-ca"] = ["missing-client-ca.pem"],
+        ["--log-format"] = ["xml"],
+        ["--log-level"] = ["loud", "verbose"],
     };
 
     /// <summary>Options whose value is free text: any string is a valid one.</summary>

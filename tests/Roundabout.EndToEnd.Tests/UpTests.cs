@@ -32,6 +32,26 @@ public sealed class UpTests
     }
 
     [Fact]
+    public async Task Up_LogFormatJson_PassesEachChildsLinesOnAsObjectsNamingTheProcess()
+    {
+        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        await using var up = CliProcess.Start(
+            "up", "--servers", "1", "--in-memory", "--log-format", "json",
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+
+        await up.WaitForLineAsync(@"^\{.*""Component"":""up"".*All components are up", TimeSpan.FromSeconds(90));
+        await up.WriteLineAsync("3");
+
+        Assert.Equal(0, await up.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        // The menu shares the terminal; every log line is a JSON object.
+        var logs = up.Lines.Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Contains(logs, l => l.GetProperty("Process").GetString() == "registry" && l.GetProperty("Component").GetString() == "registry"
+            && l.GetProperty("Message").GetString() == $"Service Registry running on port :{registryPort}");
+        Assert.Contains(logs, l => l.GetProperty("Process").GetString() == $"server-{firstServerPort}" && l.GetProperty("Message").GetString() == "Successfully registered to Registry");
+        Assert.DoesNotContain(up.Lines, l => l.Contains(" | ", StringComparison.Ordinal) && l.Contains("[Registry]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Up_PortTaken_FailsWithAClearMessageAndLeavesNothingRunning()
     {
         var (registryPort, databasePort, firstServerPort) = FreePorts();

@@ -43,6 +43,7 @@ internal static class BenchCommand
             op, concurrency, duration, requests, name, factor, json,
         };
         set.AddTo(command);
+        OptionConflicts.Exclusive(duration, requests);
         command.Validators.Add(r =>
         {
             var hasDuration = r.GetValue(duration) is not null;
@@ -56,7 +57,7 @@ internal static class BenchCommand
                 r.AddError("--duration takes a duration up to 1h, such as 10s or 2m.");
             }
         });
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var runFor = DurationText.ParseOrNull(result.GetValue(duration));
             var options = new BenchOptions

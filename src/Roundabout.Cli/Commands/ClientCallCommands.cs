@@ -17,7 +17,7 @@ internal static class ClientCallCommands
         var b = new Argument<string>("B") { Description = "A whole number, for example 3." };
         var command = new Command("sum", "Computes A + B on one server and prints the result and the server.") { a, b, json };
         set.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var reply = await client.SumAsync(result.GetValue(a)!, result.GetValue(b)!, cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Result} (server {reply.Server})");
@@ -46,7 +46,7 @@ internal static class ClientCallCommands
             factor, name, requestId, json,
         };
         set.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var reply = result.GetValue(requestId) is { } id
                 ? await client.MultiplyAsync(result.GetValue(factor)!, result.GetValue(name), id, cancellationToken)
@@ -66,7 +66,7 @@ internal static class ClientCallCommands
         var name = NameOption();
         var command = new Command("accumulator", "Prints the value of an accumulator (the global one by default).") { name, json };
         set.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var reply = await client.GetAccumulatorAsync(result.GetValue(name), cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name}, server {reply.Server})");
@@ -82,7 +82,7 @@ internal static class ClientCallCommands
         var name = NameOption();
         var command = new Command("reset", "Sets an accumulator (the global one by default) back to 1.") { name, json };
         set.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var reply = await client.ResetAsync(result.GetValue(name), cancellationToken);
             Console.WriteLine(result.GetValue(json) ? ClientJson.Of(reply) : $"{reply.Value} (accumulator {reply.Name} reset, server {reply.Server})");

@@ -31,6 +31,7 @@ internal static class ClientCommands
         command.Options.Add(watch);
         command.SetAction((result, cancellationToken) => ClientRun.RunAsync(
             set.Build(result, result.GetValue(watch)),
+            set.Log.Read(result),
             client => new ClientMenu(client, Console.In, Console.Out).RunAsync(cancellationToken)));
         return command;
     }

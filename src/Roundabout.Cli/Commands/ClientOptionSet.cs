@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Roundabout.Client;
 using Roundabout.Contracts;
+using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
@@ -23,6 +24,8 @@ internal sealed class ClientOptionSet
     public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
 
     public TlsOptions Tls { get; } = TlsOptions.ForClient();
+    /// <summary>--log-format and --log-level; client commands log warnings and errors only by default.</summary>
+    public LogOptions Log { get; } = LogOptions.ForClient();
 
     public void AddTo(Command command)
     {
@@ -31,6 +34,7 @@ internal sealed class ClientOptionSet
         command.Options.Add(Policy);
         command.Options.Add(Deadline);
         command.Options.Add(AttemptTimeout);
+        Log.AddTo(command);
     }
 
     public RoundaboutClientOptions Build(ParseResult result, bool watch = false)
@@ -49,8 +53,8 @@ internal sealed class ClientOptionSet
     }
 
     /// <summary>Client logs go to stderr, so stdout carries only the menu or the result (and stays valid JSON).</summary>
-    public static ILoggerFactory CreateLoggerFactory(LogLevel minimum = LogLevel.Warning) =>
-        new ClientLoggerFactory(minimum, Console.Error, TimeProvider.System);
+    public static ILoggerFactory CreateLoggerFactory(LogSettings settings) =>
+        new ClientLoggerFactory(settings, Console.Error, TimeProvider.System);
 
     public static BalancingPolicy? ParsePolicy(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Roundabout.Client;
 using Roundabout.Contracts;
+using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
@@ -11,14 +12,15 @@ namespace Roundabout.Cli.Commands;
 internal static class ClientRun
 {
     /// <param name="options">The client's settings.</param>
+    /// <param name="log">The log format and level.</param>
     /// <param name="body">The command; returns the exit code.</param>
     /// <param name="json">Print a failure as JSON.</param>
     /// <param name="afterStoreFault">What a one-shot user can do when the shared store was down (the outcome is unknown), appended to that error.</param>
-    public static async Task<int> RunAsync(RoundaboutClientOptions options, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null)
+    public static async Task<int> RunAsync(RoundaboutClientOptions options, LogSettings log, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null)
     {
         try
         {
-            using var loggerFactory = ClientOptionSet.CreateLoggerFactory();
+            using var loggerFactory = ClientOptionSet.CreateLoggerFactory(log);
             await using var client = RoundaboutClient.Create(options, loggerFactory);
             return await body(client);
         }

@@ -18,7 +18,8 @@ internal static class ClientServersCommand
         };
         command.Options.Add(set.Registry);
         set.Tls.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), async client =>
+        set.Log.AddTo(command);
+        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
         {
             var asJson = result.GetValue(json);
             if (!result.GetValue(watch))

@@ -23,12 +23,10 @@ internal static class CommonOptions
 
     public static Option<string> Database() => AddressList("--database", DefaultPorts.DatabaseAddress, "The database's address, host:port.");
 
-    /// <summary>The registry's shared token; the environment variable ROUNDABOUT_TOKEN is used when the option is absent.</summary>
+    /// <summary>The registry's shared token (like every option, also from the environment: ROUNDABOUT_TOKEN).</summary>
     public static Option<string?> Token() => new("--token")
     {
-        Description = "The registry's shared token (default: the environment variable ROUNDABOUT_TOKEN). " +
-            "When the registry has one, registering, renewing and deregistering need it.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ROUNDABOUT_TOKEN") is { Length: > 0 } t ? t : null,
+        Description = "The registry's shared token. When the registry has one, registering, renewing and deregistering need it. Default: none.",
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON, for scripts." };

@@ -25,6 +25,7 @@ internal static class DatabaseCommand
         {
             Description = "Keep everything in memory only, for throwaway runs: nothing survives a stop. Cannot be combined with --data-dir.",
         };
+        var log = LogOptions.ForComponent();
         var command = new Command("database", "Runs the key-value database, the servers' shared memory (port 8001 by default). " +
             "Writes are durable by default: they are acknowledged only once fsynced to the data directory.")
         {
@@ -36,12 +37,13 @@ internal static class DatabaseCommand
         var token = new Option<string?>("--token")
         {
             Description = "A shared secret every database call must carry (as 'authorization: Bearer <token>'); " +
-                $"servers pass it with --database-token. The health service stays open. Default: the {TokenEnvironmentVariable} environment variable, or none.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(TokenEnvironmentVariable) is { Length: > 0 } t ? t : null,
-        };
+                "servers pass it with --database-token. The health service stays open. Default: none.",
+        }.ReadFrom(TokenEnvironmentVariable);
         command.Options.Add(token);
         var tls = TlsOptions.ForHost();
         tls.AddTo(command);
+        log.AddTo(command);
+        OptionConflicts.Exclusive(inMemory, dataDir);
         command.Validators.Add(result =>
         {
             if (result.GetValue(inMemory) && result.GetResult(dataDir) is { Implicit: false })
@@ -51,6 +53,7 @@ internal static class DatabaseCommand
         });
         command.SetAction(async (parse, _) =>
         {
+            var logSettings = log.Read(parse);
             try
             {
                 var options = new DatabaseHostOptions
@@ -61,17 +64,18 @@ internal static class DatabaseCommand
                     InMemory = parse.GetValue(inMemory),
                     Token = parse.GetValue(token),
                     Tls = tls.BuildServer(parse),
+                    Log = logSettings,
                 };
-                return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options));
+                return await HostRunner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options));
             }
             catch (TlsFileException ex)
             {
-                return HostRunner.Fail("Database", ex.Message);
+                return HostRunner.Fail("Database", logSettings, ex.Message);
             }
             catch (StoreOpenException ex)
             {
                 // A damaged log, a locked or unusable data directory: one line, no stack trace.
-                return HostRunner.Fail("Database", ex.Message);
+                return HostRunner.Fail("Database", logSettings, ex.Message);
             }
         });
         return command;

@@ -9,7 +9,7 @@ namespace Roundabout.Cli.Commands;
 /// <summary>Runs a component's host and turns start-up failures into one clear line and exit code 1.</summary>
 internal static class HostRunner
 {
-    public static async Task<int> RunAsync(string component, int port, Func<WebApplication> build)
+    public static async Task<int> RunAsync(string component, int port, LogSettings log, Func<WebApplication> build)
     {
         try
         {
@@ -20,17 +20,20 @@ internal static class HostRunner
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            return Fail(component, $"port {port} is already in use; stop what holds it or choose another port with --port.");
+            return Fail(component, log, $"port {port} is already in use; stop what holds it or choose another port with --port.");
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or InvalidDataException)
         {
-            return Fail(component, ex.Message);
+            return Fail(component, log, ex.Message);
         }
     }
 
-    public static int Fail(string component, string message)
+    /// <summary>Writes the failure as an error log line, in the chosen format, on stderr; returns exit code 1.</summary>
+    public static int Fail(string component, LogSettings log, string message)
     {
-        Console.Error.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, component, LogLevel.Error, message, exception: null));
+        Console.Error.WriteLine(log.Format == LogFormat.Json
+            ? JsonLogLine.Format(DateTimeOffset.UtcNow, component, $"Roundabout.{component}", LogLevel.Error, default, message, exception: null, state: null)
+            : ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, component, LogLevel.Error, message, exception: null));
         return 1;
     }
 }

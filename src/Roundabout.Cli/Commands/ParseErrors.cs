@@ -1,22 +1,23 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 
 namespace Roundabout.Cli.Commands;
 
 /// <summary>
 /// A command line that does not parse gets one line per error, naming the option and what it
-/// takes, and exit code 2 (the usual code for a usage error); no help page, no stack trace.
+/// takes, and exit code 2 (the usual code for a usage error); no help page, no stack trace. An
+/// error in a value from the environment names the variable.
 /// </summary>
 internal static class ParseErrors
 {
     public const int ExitCode = 2;
 
-    public static bool IsError(ParseResult parse) => parse.Action is ParseErrorAction;
-
-    public static int Report(ParseResult parse, TextWriter error)
+    public static int Report(EnvironmentParse parse, TextWriter error)
     {
-        var command = parse.CommandResult.Command is RootCommand ? "roundabout" : $"roundabout {parse.CommandResult.Command.Name}";
-        var errors = parse.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal).ToArray();
+        var result = parse.Result;
+        var command = result.CommandResult.Command is RootCommand ? "roundabout" : $"roundabout {result.CommandResult.Command.Name}";
+        var errors = parse.EnvironmentErrors.Concat(result.Errors.Select(e => Describe(parse, e))).Distinct(StringComparer.Ordinal).ToArray();
         for (var i = 0; i < errors.Length; i++)
         {
             var hint = i == errors.Length - 1 ? $" (see '{command} --help')" : string.Empty;
@@ -24,6 +25,21 @@ internal static class ParseErrors
         }
 
         return ExitCode;
+    }
+
+    private static string Describe(EnvironmentParse parse, ParseError error)
+    {
+        if (parse.SourceOf(error) is var (option, variable))
+        {
+            return $"{variable}: {error.Message} Fix or unset {variable}, or give {option.Name} on the command line.";
+        }
+
+        // A clash between options, one of which came from the environment: say so.
+        var fromEnvironment = parse.Sources
+            .Where(s => Regex.IsMatch(error.Message, $@"(?<![\w-]){Regex.Escape(s.Key.Name)}(?![\w-])"))
+            .Select(s => $"{s.Key.Name} came from {s.Value}")
+            .ToArray();
+        return fromEnvironment.Length == 0 ? error.Message : $"{error.Message} ({string.Join("; ", fromEnvironment)})";
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");

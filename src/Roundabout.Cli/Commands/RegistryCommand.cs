@@ -11,8 +11,6 @@ namespace Roundabout.Cli.Commands;
 
 internal static class RegistryCommand
 {
-    public const string TokenEnvironmentVariable = "ROUNDABOUT_TOKEN";
-
     public static Command Create()
     {
         var port = CommonOptions.Port(DefaultPorts.Registry, "the registry");
@@ -31,7 +29,7 @@ internal static class RegistryCommand
         var token = new Option<string?>("--token")
         {
             Description = "A shared secret that register, renew and deregister must carry (as 'authorization: Bearer <token>'); " +
-                $"reading the list stays open. Default: the {TokenEnvironmentVariable} environment variable, or none.",
+                "reading the list stays open. Default: none.",
         };
 
         var backend = new Option<string>("--backend")
@@ -42,6 +40,7 @@ internal static class RegistryCommand
             Validators = { r => ValidateBackend(r) },
         };
 
+        var log = LogOptions.ForComponent();
         var command = new Command("registry",
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
@@ -50,6 +49,7 @@ internal static class RegistryCommand
         };
         var tls = TlsOptions.ForHost();
         tls.AddTo(command);
+        log.AddTo(command);
         command.SetAction((parse, _) => RunAsync(
             () => new RegistryHostOptions
             {
@@ -57,7 +57,8 @@ internal static class RegistryCommand
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
                 RenewInterval = parse.GetValue(renewInterval),
-                Token = parse.GetValue(token) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenEnvironmentVariable)),
+                Token = parse.GetValue(token) is { Length: > 0 } t ? t : null,
+                Log = log.Read(parse),
                 Tls = tls.BuildServer(parse),
             },
             parse.GetValue(backend)!));
@@ -79,22 +80,22 @@ internal static class RegistryCommand
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", errors) + "."));
+            return Task.FromResult(HostRunner.Fail("Registry", options.Log, string.Join("; ", errors) + "."));
         }
 
         if (IsMemory(backend))
         {
-            return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options));
+            return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options));
         }
 
         var etcd = new EtcdMembershipOptions { Endpoints = EtcdMembership.ParseEndpoints(backend), Ttl = options.Ttl };
         var etcdErrors = etcd.Validate();
         if (etcdErrors.Count > 0)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", etcdErrors) + "."));
+            return Task.FromResult(HostRunner.Fail("Registry", options.Log, string.Join("; ", etcdErrors) + "."));
         }
 
-        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)));
+        return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)));
     }
 
     private static bool IsMemory(string backend) => backend.Trim().Equals("memory", StringComparison.OrdinalIgnoreCase);
@@ -116,8 +117,6 @@ internal static class RegistryCommand
             result.AddError($"--backend takes memory or etcd://host:2379[,host:2379...]: {ex.Message}");
         }
     }
-
-    private static string? NonEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     /// <summary>Reads 3s, 500ms, 1.5s, 2m, or a plain number of seconds.</summary>
     private static TimeSpan? ParseDuration(ArgumentResult result, string option)

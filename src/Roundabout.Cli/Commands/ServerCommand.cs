@@ -61,17 +61,17 @@ internal static class ServerCommand
         var databaseToken = new Option<string?>("--database-token")
         {
             Description = "The database's shared token, sent on every call to the embedded database (as 'authorization: Bearer <token>'); " +
-                $"needed when the database runs with --token. Default: the {DatabaseCommand.TokenEnvironmentVariable} environment variable, or none. " +
-                "(--token is the registry's.)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseCommand.TokenEnvironmentVariable) is { Length: > 0 } t ? t : null,
+                "needed when the database runs with --token (which reads the same variable). Default: none. (--token is the registry's.)",
         };
         var tls = TlsOptions.ForServer();
-
+        var log = LogOptions.ForComponent();
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
             port, listen, registry, database, store, advertise, token, databaseToken, metadata, multiplyBatch, unsafeMultiply,
         };
         tls.AddTo(command);
+        log.AddTo(command);
+        OptionConflicts.Exclusive(store, database);
         command.Validators.Add(r =>
         {
             if (r.GetResult(store) is { Implicit: false } && r.GetResult(database) is { Implicit: false })
@@ -101,15 +101,16 @@ internal static class ServerCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 Store = result.GetValue(store) is { } storeText ? StoreAddress.Parse(storeText) : null,
                 AdvertiseHost = result.GetValue(advertise)!,
-                Token = result.GetValue(token),
-                DatabaseToken = result.GetValue(databaseToken),
+                Token = result.GetValue(token) is { Length: > 0 } t ? t : null,
+                DatabaseToken = result.GetValue(databaseToken) is { Length: > 0 } d ? d : null,
                 Tls = serving,
                 DialTls = dialing,
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
                 MultiplyBatch = result.GetValue(multiplyBatch),
                 UnsafeMultiply = result.GetValue(unsafeMultiply),
+                Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options));
+            return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options));
         });
         return command;
     }

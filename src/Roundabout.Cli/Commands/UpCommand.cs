@@ -26,10 +26,13 @@ internal static class UpCommand
                 "(deleted on exit), starts every component with it, and the client trusts it. Other clients can pass --tls-ca with the CA file it prints.",
         };
 
+        var log = LogOptions.ForComponent();
         var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
             servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy, tls,
         };
+        log.AddTo(command);
+        OptionConflicts.Exclusive(inMemory, dataDir);
         command.Validators.Add(r =>
         {
             if (r.GetValue(inMemory) && r.GetValue(dataDir) is not null)
@@ -49,6 +52,8 @@ internal static class UpCommand
                 InMemory = result.GetValue(inMemory),
                 Tls = result.GetValue(tls),
                 ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],
+                Log = log.Read(result),
+                LogArgs = [.. log.GivenArguments(result)],
             };
             return new UpSupervisor(options, Console.Out).RunAsync(cancellationToken);
         });

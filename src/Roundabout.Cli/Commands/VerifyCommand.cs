@@ -70,12 +70,13 @@ internal static class VerifyCommand
                 result.GetValue(concurrency),
                 DurationText.ParseOrNull(result.GetValue(duration)));
             var clientOptions = set.Build(result);
+            var log = set.Log.Read(result);
             var asJson = result.GetValue(json);
             var historyOption = result.GetValue(history);
             using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
             if (!result.GetValue(chaos))
             {
-                return await ClientRun.RunAsync(clientOptions, client => CheckAsync(client, options, historyOption, asJson, stop.Token));
+                return await ClientRun.RunAsync(clientOptions, log, client => CheckAsync(client, options, historyOption, asJson, stop.Token));
             }
 
             var chosenSeed = result.GetValue(seed) is > 0 and var s ? s : Random.Shared.Next(1, int.MaxValue);
@@ -84,18 +85,18 @@ internal static class VerifyCommand
             if (result.GetValue(unsafeRun))
             {
                 Console.Error.WriteLine($"[Chaos] first on servers with --unsafe-multiply (seed {chosenSeed})");
-                var racy = await RunChaosAsync(clientOptions, options with { Name = options.Name + "-unsafe" }, chosenSeed, unsafeMultiply: true, historyOption is null ? null : historyOption + ".unsafe", asJson, stop.Token);
+                var racy = await RunChaosAsync(clientOptions, log, options with { Name = options.Name + "-unsafe" }, chosenSeed, unsafeMultiply: true, historyOption is null ? null : historyOption + ".unsafe", asJson, stop.Token);
                 Console.Error.WriteLine(racy == 0
                     ? "[Chaos] the racy servers happened to lose nothing this time; run again, or with more --concurrency"
                     : "[Chaos] the racy servers broke the promise, as expected; now the same on normal servers");
             }
 
-            return await RunChaosAsync(clientOptions, options, chosenSeed, unsafeMultiply: false, historyOption, asJson, stop.Token);
+            return await RunChaosAsync(clientOptions, log, options, chosenSeed, unsafeMultiply: false, historyOption, asJson, stop.Token);
         });
         return command;
     }
 
-    private static async Task<int> RunChaosAsync(Client.RoundaboutClientOptions clientOptions, VerifyOptions options, int seed, bool unsafeMultiply, string? history, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunChaosAsync(Client.RoundaboutClientOptions clientOptions, Hosting.LogSettings log, VerifyOptions options, int seed, bool unsafeMultiply, string? history, bool json, CancellationToken cancellationToken)
     {
         Console.Error.WriteLine($"[Chaos] starting a registry, a durable database and {ChaosCluster.ServerCount} servers{(unsafeMultiply ? " with --unsafe-multiply" : string.Empty)} on free ports (seed {seed})");
         await using var cluster = await ChaosCluster.StartAsync(TextWriter.Null, unsafeMultiply, cancellationToken);
@@ -104,7 +105,7 @@ internal static class VerifyCommand
         var faults = new ChaosSchedule(cluster, seed, Console.Error).RunAsync(faultsDone.Token);
         try
         {
-            return await ClientRun.RunAsync(clientOptions, async client =>
+            return await ClientRun.RunAsync(clientOptions, log, async client =>
             {
                 var (records, final, verdict) = await new VerifyRunner(client, options).RunAsync(cancellationToken, async () =>
                 {

@@ -44,25 +44,27 @@ internal sealed partial class ComponentProcess : IDisposable
         }
     }
 
-    public static ComponentProcess Start(string name, int port, int prefixWidth, IEnumerable<string> args, TextWriter output)
+    /// <param name="jsonLines">The child logs JSON: its lines are passed on as they are, one object per line, with a "Process" field naming it, instead of behind a name prefix.</param>
+    /// <param name="inheritSettings">Whether the child reads the ROUNDABOUT_ variables of this process's environment as its options.</param>
+    public static ComponentProcess Start(string name, int port, int prefixWidth, IEnumerable<string> args, TextWriter output, bool jsonLines = false, bool inheritSettings = true)
     {
-        var info = SelfLauncher.StartInfo(args);
+        var info = SelfLauncher.StartInfo(args, inheritSettings);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
         var process = new Process { StartInfo = info };
         var component = new ComponentProcess(name, port, process, output);
         info.Environment[SelfLauncher.InstanceVariable] = component.InstanceId;
-        var prefix = name.PadRight(prefixWidth) + " | ";
-        process.OutputDataReceived += (_, e) => component.Relay(prefix, e.Data);
-        process.ErrorDataReceived += (_, e) => component.Relay(prefix, e.Data);
+        Func<string, string> shape = jsonLines ? line => ChildJsonLine.Tag(name, line) : line => name.PadRight(prefixWidth) + " | " + line;
+        process.OutputDataReceived += (_, e) => component.Relay(shape, e.Data);
+        process.ErrorDataReceived += (_, e) => component.Relay(shape, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return component;
     }
 
-    private void Relay(string prefix, string? line)
+    private void Relay(Func<string, string> shape, string? line)
     {
         if (line is null)
         {
@@ -78,7 +80,7 @@ internal sealed partial class ComponentProcess : IDisposable
             }
         }
 
-        _output.WriteLine(prefix + line);
+        _output.WriteLine(shape(line));
     }
 
     /// <summary>Asks it to stop as SIGTERM does, waits, and kills it if it does not stop in time.</summary>

@@ -12,7 +12,12 @@ internal static class SelfLauncher
     /// <summary>Set per child: the component answers with it in every reply, so <c>up</c> knows it is talking to its own child.</summary>
     public const string InstanceVariable = GrpcHost.InstanceVariable;
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    /// <param name="args">The command and its options.</param>
+    /// <param name="inheritSettings">
+    /// Whether the child sees this process's ROUNDABOUT_ variables, which it would read as its
+    /// options. A cluster that must be exactly as its arguments say (verify --chaos) drops them.
+    /// </param>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, bool inheritSettings = true)
     {
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable is running.");
         var info = new ProcessStartInfo(processPath) { UseShellExecute = false };
@@ -25,6 +30,14 @@ internal static class SelfLauncher
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (!inheritSettings)
+        {
+            foreach (var variable in info.Environment.Keys.Where(k => k.StartsWith(Commands.EnvironmentOptions.Prefix, StringComparison.Ordinal)).ToArray())
+            {
+                info.Environment.Remove(variable);
+            }
         }
 
         info.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -20,5 +20,11 @@ internal sealed class UpOptions
     /// <summary>Extra arguments for the client, such as --policy p2c.</summary>
     public IReadOnlyList<string> ClientArgs { get; init; } = [];
 
+    /// <summary>Up's own log format and level; with json, the children's lines are passed on as they are.</summary>
+    public Hosting.LogSettings Log { get; init; } = new();
+
+    /// <summary>--log-format and --log-level as given to up, handed on to every child.</summary>
+    public IReadOnlyList<string> LogArgs { get; init; } = [];
+
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -117,7 +117,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     private async Task<int> RunClientAsync(CancellationToken cancellationToken)
     {
         // The client shares this terminal: its standard input and output are not redirected.
-        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. DialArgs, .. options.ClientArgs]);
+        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. DialArgs, .. options.ClientArgs, .. options.LogArgs]);
         using var client = Process.Start(info) ?? throw new StartFailedException("The client could not be started.");
         try
         {
@@ -174,7 +174,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
 
     private ComponentProcess Start(string name, int port, int width, string[] args, List<ComponentProcess> group)
     {
-        var process = ComponentProcess.Start(name, port, width, args, output);
+        var process = ComponentProcess.Start(name, port, width, [.. args, .. options.LogArgs], output, jsonLines: options.Log.Format == LogFormat.Json);
         group.Add(process);
         return process;
     }
@@ -269,8 +269,17 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }
     }
 
-    private void Say(string message, LogLevel level = LogLevel.Information) =>
-        output.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Roundabout", level, message, exception: null));
+    private void Say(string message, LogLevel level = LogLevel.Information)
+    {
+        if (level < options.Log.Minimum)
+        {
+            return;
+        }
+
+        output.WriteLine(options.Log.Format == LogFormat.Json
+            ? JsonLogLine.Format(DateTimeOffset.UtcNow, "up", typeof(UpSupervisor).FullName!, level, default, message, exception: null, state: null)
+            : ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Roundabout", level, message, exception: null));
+    }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

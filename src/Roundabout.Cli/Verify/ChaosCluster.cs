@@ -84,7 +84,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     private void Start(string name, string[] args) =>
-        _components[name] = (ComponentProcess.Start(name, int.Parse(args[2], CultureInfo.InvariantCulture), 10, args, _log), args);
+        _components[name] = (ComponentProcess.Start(name, int.Parse(args[2], CultureInfo.InvariantCulture), 10, args, _log, inheritSettings: false), args);
 
     private async Task WaitServingAsync(int port, CancellationToken cancellationToken)
     {
