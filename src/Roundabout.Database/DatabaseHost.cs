@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Roundabout.Database.Engine;
 using Roundabout.Database.Grpc;
 using Roundabout.Database.Storage;
+using Roundabout.Database.Telemetry;
 using Roundabout.Hosting;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Database;
 
@@ -20,8 +22,15 @@ public static class DatabaseHost
     public static WebApplication Build(DatabaseHostOptions options)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Database", Listen = options.Listen, Port = options.Port });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions
+        {
+            Component = "Database",
+            Listen = options.Listen,
+            Port = options.Port,
+            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [DatabaseMetrics.MeterName] },
+        });
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<DatabaseMetrics>();
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
@@ -50,10 +59,11 @@ public static class DatabaseHost
     private static KeyValueStore OpenStore(DatabaseHostOptions options, IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseHost).FullName!);
+        var metrics = services.GetRequiredService<DatabaseMetrics>();
         if (options.InMemory)
         {
             Log.InMemory(logger);
-            return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider);
+            return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider, metrics);
         }
 
         var storage = new StorageOptions
@@ -61,6 +71,7 @@ public static class DatabaseHost
             DataDirectory = options.DataDirectory,
             SnapshotThresholdBytes = options.SnapshotThresholdBytes,
             Disk = options.Disk ?? SystemLogDisk.Instance,
+            Metrics = metrics,
         };
         var (log, image) = DurableLog.Open(storage, logger);
         log.Failed += _ =>
@@ -68,6 +79,6 @@ public static class DatabaseHost
             Environment.ExitCode = 1;
             services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         };
-        return new KeyValueStore(image, log, options.TimeProvider);
+        return new KeyValueStore(image, log, options.TimeProvider, metrics);
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Hosting;
 
@@ -24,7 +25,8 @@ public static class GrpcHost
     /// <summary>
     /// A builder with Kestrel on cleartext HTTP/2 at the given interface and port, gRPC with
     /// bounded message sizes, the grpc.health.v1 health service, server reflection, and the
-    /// exercise's log format.
+    /// exercise's log format; with a metrics port, a second endpoint on HTTP/1.1 serving
+    /// <c>/metrics</c> (see <see cref="TelemetrySetup"/>).
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(GrpcHostOptions options, Action<GrpcServiceOptions>? configureGrpc = null)
     {
@@ -33,6 +35,11 @@ public static class GrpcHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Listen, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.Telemetry.MetricsPort is { } metricsPort)
+            {
+                // Bound second, so the server's addresses list the gRPC port first (GetBoundPort).
+                kestrel.Listen(options.Listen, metricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Logging.AddExerciseConsole(options.Component);
         builder.Services.AddGrpc(grpc =>
@@ -46,6 +53,7 @@ public static class GrpcHost
         builder.Services.AddGrpcHealthChecks().AddCheck("alive", () => HealthCheckResult.Healthy());
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(TimeProvider.System);
+        TelemetrySetup.AddTelemetry(builder, options.Component, options.Listen, options.Telemetry);
         return builder;
     }
 
@@ -66,6 +74,7 @@ public static class GrpcHost
             });
         }
 
+        TelemetrySetup.MapTelemetry(app);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;
@@ -90,11 +99,17 @@ public static class GrpcHost
     /// <summary>The port Kestrel bound, once the app has started (useful with port 0).</summary>
     public static int GetBoundPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetBoundPort();
 
-    /// <summary>The port the server bound, once started.</summary>
-    public static int GetBoundPort(this IServer server)
-    {
-        var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server is not listening yet; start it first.");
-        return new Uri(first).Port;
-    }
+    /// <summary>The gRPC port the server bound, once started.</summary>
+    public static int GetBoundPort(this IServer server) => BoundPort(server, 0)
+        ?? throw new InvalidOperationException("The server is not listening yet; start it first.");
+
+    /// <summary>The metrics port Kestrel bound once the app has started, or null when metrics are off.</summary>
+    public static int? GetMetricsPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetMetricsPort();
+
+    /// <summary>The metrics port the server bound once started, or null when metrics are off (the only second endpoint).</summary>
+    public static int? GetMetricsPort(this IServer server) => BoundPort(server, 1);
+
+    /// <summary>Kestrel lists its addresses in the order the endpoints were bound: gRPC first, then metrics.</summary>
+    private static int? BoundPort(IServer server, int index) =>
+        server.Features.Get<IServerAddressesFeature>()?.Addresses.ElementAtOrDefault(index) is { } address ? new Uri(address).Port : null;
 }

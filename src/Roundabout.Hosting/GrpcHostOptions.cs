@@ -1,4 +1,5 @@
 using System.Net;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Hosting;
 
@@ -16,4 +17,7 @@ public sealed class GrpcHostOptions
 
     /// <summary>The largest message the component accepts, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 1024 * 1024;
+
+    /// <summary>Metrics and traces: off unless a metrics port or an OTLP endpoint is given.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
 }

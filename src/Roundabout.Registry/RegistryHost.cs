@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Roundabout.Hosting;
+using Roundabout.Hosting.Telemetry;
 using Roundabout.Registry.Grpc;
 using Roundabout.Registry.Membership;
+using Roundabout.Registry.Telemetry;
 
 namespace Roundabout.Registry;
 
@@ -31,6 +33,7 @@ public static class RegistryHost
             Listen = options.Listen,
             Port = options.Port,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [RegistryMetrics.MeterName] },
         });
 
         var membership = new MembershipOptions
@@ -49,7 +52,9 @@ public static class RegistryHost
         builder.Services.AddSingleton(new LeaseTimings(options.Ttl, options.EffectiveRenewInterval));
         builder.Services.AddSingleton(new RegistryToken(options.Token));
         builder.Services.AddSingleton<WriteAuthorizer>();
+        builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        builder.Services.AddHostedService<MembershipCensus>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -11,6 +11,7 @@ internal static class DatabaseCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Database, "the database");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the database");
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "The directory of the log and snapshot; created if missing. Every write is fsynced there " +
@@ -26,6 +27,7 @@ internal static class DatabaseCommand
         {
             port,
             listen,
+            metricsPort,
             dataDir,
             inMemory,
         };
@@ -41,13 +43,14 @@ internal static class DatabaseCommand
             var options = new DatabaseHostOptions
             {
                 Port = parse.GetValue(port),
+                MetricsPort = parse.GetValue(metricsPort),
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 DataDirectory = parse.GetValue(dataDir)!,
                 InMemory = parse.GetValue(inMemory),
             };
             try
             {
-                return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options));
+                return await HostRunner.RunAsync("Database", options.Port, () => DatabaseHost.Build(options), options.MetricsPort);
             }
             catch (StoreOpenException ex)
             {

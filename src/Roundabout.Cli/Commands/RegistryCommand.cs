@@ -16,6 +16,7 @@ internal static class RegistryCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Registry, "the registry");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the registry");
         var ttl = new Option<TimeSpan?>("--ttl")
         {
             Description = "How long a server stays listed without renewing its lease, such as 3s or 500ms. " +
@@ -45,12 +46,13 @@ internal static class RegistryCommand
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
         {
-            port, listen, ttl, renewInterval, token, backend,
+            port, listen, metricsPort, ttl, renewInterval, token, backend,
         };
         command.SetAction((parse, _) => RunAsync(
             new RegistryHostOptions
             {
                 Port = parse.GetValue(port),
+                MetricsPort = parse.GetValue(metricsPort),
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
                 RenewInterval = parse.GetValue(renewInterval),
@@ -70,7 +72,7 @@ internal static class RegistryCommand
 
         if (IsMemory(backend))
         {
-            return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options));
+            return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options), options.MetricsPort);
         }
 
         var etcd = new EtcdMembershipOptions { Endpoints = EtcdMembership.ParseEndpoints(backend), Ttl = options.Ttl };
@@ -80,7 +82,7 @@ internal static class RegistryCommand
             return Task.FromResult(HostRunner.Fail("Registry", string.Join("; ", etcdErrors) + "."));
         }
 
-        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)));
+        return HostRunner.RunAsync("Registry", options.Port, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)), options.MetricsPort);
     }
 
     private static bool IsMemory(string backend) => backend.Trim().Equals("memory", StringComparison.OrdinalIgnoreCase);

@@ -11,6 +11,7 @@ internal static class ServerCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Server, "the server");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the server");
         var registry = CommonOptions.Registry();
         var database = CommonOptions.Database();
         var store = new Option<string?>("--store")
@@ -58,7 +59,7 @@ internal static class ServerCommand
 
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,
+            port, listen, metricsPort, registry, database, store, advertise, token, metadata, multiplyBatch, unsafeMultiply,
         };
         command.Validators.Add(r =>
         {
@@ -72,6 +73,7 @@ internal static class ServerCommand
             var options = new ServerHostOptions
             {
                 Port = result.GetValue(port),
+                MetricsPort = result.GetValue(metricsPort),
                 Listen = IPAddress.Parse(result.GetValue(listen)!),
                 Registry = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
@@ -82,7 +84,7 @@ internal static class ServerCommand
                 MultiplyBatch = result.GetValue(multiplyBatch),
                 UnsafeMultiply = result.GetValue(unsafeMultiply),
             };
-            return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options));
+            return HostRunner.RunAsync("Server", options.Port, () => ServerHost.Build(options), options.MetricsPort);
         });
         return command;
     }
