@@ -51,6 +51,41 @@ public sealed class TraceProcessTests
         Assert.Contains(call.SpanId, Ancestors(trace, onDatabase!));
     }
 
+    [Fact]
+    public async Task ClientMultiply_OnRedis_TheRedisCommandIsASpanUnderTheServersSpan()
+    {
+        using var collector = new OtlpReceiver();
+        await using var cluster = new ProcessCluster { Environment = collector.Environment };
+        await cluster.StartRegistryAsync();
+        using var redis = RedisProcess.Start();
+        var server = cluster.Track(CliProcess.Start(
+            ["server", "--port", "0", "--registry", cluster.RegistryAddress, "--store", $"redis://127.0.0.1:{redis.Port}"], collector.Environment));
+        await server.WaitForLineAsync(ProcessCluster.Stamp + @"\[Server\] Server running on localhost:\d+\. Waiting for requests\.\.\.$", TimeSpan.FromSeconds(60));
+
+        await using (var client = CliProcess.Start(
+            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment))
+        {
+            client.CloseInput();
+            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
+        }
+
+        ReceivedSpan? call = null;
+        ReceivedSpan? onServer = null;
+        ReceivedSpan? command = null;
+        await Eventually.UntilAsync(() =>
+        {
+            var spans = collector.Spans;
+            call = spans.FirstOrDefault(s => s.Service == "roundabout-client" && s.Name == "RoundaboutClient.Multiply");
+            onServer = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
+            command = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Client && s.TraceId == call?.TraceId
+                && s.Name.StartsWith("EVAL", StringComparison.Ordinal));
+            return onServer is not null && command is not null;
+        }, "the collector has the server's span and its Redis command in the client's trace", TimeSpan.FromSeconds(60));
+
+        var trace = collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList();
+        Assert.Contains(onServer!.SpanId, Ancestors(trace, command!));
+    }
+
     private static List<string> Ancestors(List<ReceivedSpan> trace, ReceivedSpan span)
     {
         var ancestors = new List<string>();
