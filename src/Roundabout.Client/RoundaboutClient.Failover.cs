@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Grpc.Core;
+using Roundabout.Client.Telemetry;
 using Roundabout.Contracts;
 
 namespace Roundabout.Client;
@@ -6,6 +8,36 @@ namespace Roundabout.Client;
 public sealed partial class RoundaboutClient
 {
     private static readonly TimeSpan _maxWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// One logical call. Unobserved (no tracer, no metrics reader), it is the bare failover loop:
+    /// no extra state machine, no clock read, no activity.
+    /// </summary>
+    private Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken) =>
+        _metrics.CallsObserved || ClientTelemetry.Source.HasListeners()
+            ? InvokeObservedAsync(operation, send, cancellationToken)
+            : InvokeCoreAsync(operation, send, cancellationToken);
+
+    /// <summary>The call in a span of its own (every attempt's gRPC span beneath it), timed by method and final status.</summary>
+    private async Task<TReply> InvokeObservedAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
+    {
+        using var activity = ClientTelemetry.Source.StartActivity("RoundaboutClient." + operation);
+        activity?.SetTag("rpc.method", operation);
+        var started = _time.GetTimestamp();
+        try
+        {
+            var reply = await InvokeCoreAsync(operation, send, cancellationToken);
+            _metrics.CallEnded(operation, StatusCode.OK, _time.GetElapsedTime(started));
+            return reply;
+        }
+        catch (RpcException ex)
+        {
+            _metrics.CallEnded(operation, ex.StatusCode, _time.GetElapsedTime(started));
+            activity?.SetTag("rpc.grpc.status_code", (int)ex.StatusCode);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Status.Detail);
+            throw;
+        }
+    }
 
     /// <summary>
     /// One logical call within <see cref="RoundaboutClientOptions.Deadline"/>. This loop is the only
@@ -16,7 +48,7 @@ public sealed partial class RoundaboutClient
     /// server, or <see cref="RoundaboutClientOptions.MaxAttempts"/> when set. A call that found no
     /// server connected spends only time, bounded by the deadline.
     /// </summary>
-    private async Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
+    private async Task<TReply> InvokeCoreAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
     {
         if (!_directory.HasFetched || (_options.Watch && Volatile.Read(ref _watching) == 0))
         {
@@ -96,6 +128,7 @@ public sealed partial class RoundaboutClient
             stateBefore = _channel.State;
             var attemptTimeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
             tries++;
+            _metrics.Failover(operation);
             try
             {
                 return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));

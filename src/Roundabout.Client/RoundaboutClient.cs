@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
 using Roundabout.Client.Discovery;
+using Roundabout.Client.Telemetry;
 using Roundabout.Contracts.Security;
 using Roundabout.Contracts.Calculator.V1;
 
@@ -28,6 +29,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private readonly ConnectionProgress _connections = new();
     private readonly GrpcChannel _channel;
     private readonly Calculator.CalculatorClient _calculator;
+    private readonly ClientMetrics _metrics;
     private int _watching;
     private bool _connected;
 
@@ -38,7 +40,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<RoundaboutClient>();
         _registry = new RegistryEndpoints(options.Registries, options.Deadline, options.Tls, loggerFactory.CreateLogger<RegistryEndpoints>());
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
-        _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>());
+        _metrics = new ClientMetrics(options.MeterFactory);
+        _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics);
 
         var services = new BalancerServices(
             new RegistryResolverFactory(_directory),
@@ -49,7 +52,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         {
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = services,
-            // gRPC's per-call logger is kept off: see ChannelLoggerFactory.
+            // gRPC's per-call logger is kept off: see ChannelLoggerFactory. Its per-call activity
+            // starts only when an application traces (subscribes to Grpc.Net.Client).
             LoggerFactory = new ChannelLoggerFactory(loggerFactory),
             // No retry policy: the failover loop is the one retry layer.
             ServiceConfig = CreateServiceConfig(options.Policy),
@@ -165,6 +169,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _directory.Dispose();
         _channel.Dispose();
         _registry.Dispose();
+        _metrics.Dispose();
         return ValueTask.CompletedTask;
     }
 }

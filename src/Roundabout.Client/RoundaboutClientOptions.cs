@@ -39,6 +39,12 @@ public sealed class RoundaboutClientOptions
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Where the client's meter comes from (an application's DI container); null creates one of its
+    /// own, named <see cref="Telemetry.ClientTelemetry.MeterName"/>, that any listener can still subscribe to.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Source of randomness for the balancers (the start of round-robin, the two choices); shared by concurrent calls, so it must be thread-safe.</summary>
     public Random Random { get; set; } = Random.Shared;
 

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Roundabout.Database.Engine;
 using Roundabout.Database.Grpc;
 using Roundabout.Database.Storage;
+using Roundabout.Database.Telemetry;
 using Roundabout.Hosting;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Database;
 
@@ -30,6 +32,7 @@ public static class DatabaseHost
             CallersAuthenticated = options.Token is not null,
             OpenAccessAdvice = "set --token (or ROUNDABOUT_DATABASE_TOKEN) and give the servers --database-token, " +
                 "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",
+            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [DatabaseMetrics.MeterName] },
         });
         if (options.Token is { } token)
         {
@@ -39,6 +42,7 @@ public static class DatabaseHost
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<DatabaseMetrics>();
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
@@ -67,10 +71,11 @@ public static class DatabaseHost
     private static KeyValueStore OpenStore(DatabaseHostOptions options, IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseHost).FullName!);
+        var metrics = services.GetRequiredService<DatabaseMetrics>();
         if (options.InMemory)
         {
             Log.InMemory(logger);
-            return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider);
+            return new KeyValueStore(StoreImage.Empty, new MemoryLog(), options.TimeProvider, metrics);
         }
 
         var storage = new StorageOptions
@@ -78,6 +83,7 @@ public static class DatabaseHost
             DataDirectory = options.DataDirectory,
             SnapshotThresholdBytes = options.SnapshotThresholdBytes,
             Disk = options.Disk ?? SystemLogDisk.Instance,
+            Metrics = metrics,
         };
         var (log, image) = DurableLog.Open(storage, logger);
         log.Failed += _ =>
@@ -85,6 +91,6 @@ public static class DatabaseHost
             Environment.ExitCode = 1;
             services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
         };
-        return new KeyValueStore(image, log, options.TimeProvider);
+        return new KeyValueStore(image, log, options.TimeProvider, metrics);
     }
 }

@@ -18,6 +18,9 @@ public sealed class DatabaseHostOptions
     /// <summary>The log format and level.</summary>
     public LogSettings Log { get; init; } = new();
 
+    /// <summary>The HTTP/1.1 port serving Prometheus metrics at /metrics; null leaves metrics off.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>Where the log and snapshot live. Ignored when <see cref="InMemory"/> is set.</summary>
     public string DataDirectory { get; init; } = DefaultDataDirectory;
 
@@ -47,6 +50,11 @@ public sealed class DatabaseHostOptions
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be from 0 to 65535.");
+        }
+
+        if (MetricsPort is < 0 or > 65535 || (MetricsPort == Port && Port != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MetricsPort), MetricsPort, "The metrics port must be from 0 to 65535 and differ from the gRPC port.");
         }
 
         if (!InMemory && string.IsNullOrWhiteSpace(DataDirectory))

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Hosting;
 
@@ -26,7 +27,8 @@ public static class GrpcHost
     /// <summary>
     /// A builder with Kestrel on HTTP/2 (cleartext, or over TLS when the options carry a certificate) at the given interface and port, gRPC with
     /// bounded message sizes, the grpc.health.v1 health service, server reflection, and the
-    /// exercise's log format.
+    /// exercise's log format; with a metrics port, a second endpoint on HTTP/1.1 serving
+    /// <c>/metrics</c> (see <see cref="TelemetrySetup"/>).
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(GrpcHostOptions options, Action<GrpcServiceOptions>? configureGrpc = null)
     {
@@ -43,6 +45,11 @@ public static class GrpcHost
                     listen.UseHttps(HttpsOptions(tls, listen.ApplicationServices));
                 }
             });
+            if (options.Telemetry.MetricsPort is { } metricsPort)
+            {
+                // Bound second, so the server's addresses list the gRPC port first (GetBoundPort).
+                kestrel.Listen(options.Listen, metricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Logging.AddExerciseConsole(options.Component, options.Log);
         builder.Services.AddGrpc(grpc =>
@@ -62,6 +69,7 @@ public static class GrpcHost
             builder.Services.AddHostedService<OpenAccessWarning>();
         }
 
+        TelemetrySetup.AddTelemetry(builder, options.Component, options.Listen, options.Telemetry);
         return builder;
     }
 
@@ -109,6 +117,7 @@ public static class GrpcHost
             });
         }
 
+        TelemetrySetup.MapTelemetry(app);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;
@@ -133,11 +142,17 @@ public static class GrpcHost
     /// <summary>The port Kestrel bound, once the app has started (useful with port 0).</summary>
     public static int GetBoundPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetBoundPort();
 
-    /// <summary>The port the server bound, once started.</summary>
-    public static int GetBoundPort(this IServer server)
-    {
-        var first = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server is not listening yet; start it first.");
-        return new Uri(first).Port;
-    }
+    /// <summary>The gRPC port the server bound, once started.</summary>
+    public static int GetBoundPort(this IServer server) => BoundPort(server, 0)
+        ?? throw new InvalidOperationException("The server is not listening yet; start it first.");
+
+    /// <summary>The metrics port Kestrel bound once the app has started, or null when metrics are off.</summary>
+    public static int? GetMetricsPort(this WebApplication app) => app.Services.GetRequiredService<IServer>().GetMetricsPort();
+
+    /// <summary>The metrics port the server bound once started, or null when metrics are off (the only second endpoint).</summary>
+    public static int? GetMetricsPort(this IServer server) => BoundPort(server, 1);
+
+    /// <summary>Kestrel lists its addresses in the order the endpoints were bound: gRPC first, then metrics.</summary>
+    private static int? BoundPort(IServer server, int index) =>
+        server.Features.Get<IServerAddressesFeature>()?.Addresses.ElementAtOrDefault(index) is { } address ? new Uri(address).Port : null;
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Roundabout.Hosting.Telemetry;
 
 namespace Roundabout.Hosting;
 
@@ -34,4 +35,7 @@ public sealed class GrpcHostOptions
 
     /// <summary>True when the warning about open access applies.</summary>
     public bool IsOpenBeyondLoopback => !IPAddress.IsLoopback(Listen) && !CallersAuthenticated && Tls?.ClientCa is null;
+
+    /// <summary>Metrics and traces: off unless a metrics port or an OTLP endpoint is given.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
 }

@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Roundabout.Hosting;
+using Roundabout.Hosting.Telemetry;
 using Roundabout.Registry.Grpc;
 using Roundabout.Registry.Membership;
+using Roundabout.Registry.Telemetry;
 
 namespace Roundabout.Registry;
 
@@ -36,6 +38,7 @@ public static class RegistryHost
             CallersAuthenticated = options.Token is not null,
             OpenAccessAdvice = "set --token (or ROUNDABOUT_TOKEN) and give the servers the same token, " +
                 "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",
+            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [RegistryMetrics.MeterName] },
         });
 
         var membership = new MembershipOptions
@@ -54,7 +57,9 @@ public static class RegistryHost
         builder.Services.AddSingleton(new LeaseTimings(options.Ttl, options.EffectiveRenewInterval));
         builder.Services.AddSingleton(new RegistryToken(options.Token));
         builder.Services.AddSingleton<WriteAuthorizer>();
+        builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddHostedService<LeaseSweeper>();
+        builder.Services.AddHostedService<MembershipCensus>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -18,6 +18,9 @@ public sealed class RegistryHostOptions
     /// <summary>The log format and level.</summary>
     public LogSettings Log { get; init; } = new();
 
+    /// <summary>The HTTP/1.1 port serving Prometheus metrics at /metrics; null leaves metrics off.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>How long a lease lives without a renewal: a dead server is evicted this long after its last renewal.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -60,6 +63,15 @@ public sealed class RegistryHostOptions
         if (Port is < 0 or > 65535)
         {
             errors.Add($"port {Port} is out of range; use 0 to 65535");
+        }
+
+        if (MetricsPort is < 0 or > 65535)
+        {
+            errors.Add($"metrics port {MetricsPort} is out of range; use 0 to 65535");
+        }
+        else if (MetricsPort == Port && Port != 0)
+        {
+            errors.Add($"the metrics port must differ from the gRPC port {Port}");
         }
 
         if (Ttl < TimeSpan.FromMilliseconds(100) || Ttl > TimeSpan.FromHours(1))

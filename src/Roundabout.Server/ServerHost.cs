@@ -5,11 +5,14 @@ using Microsoft.Extensions.Logging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Roundabout.Contracts.Database.V1;
+using OpenTelemetry.Trace;
 using Roundabout.Contracts.Security;
 using Roundabout.Hosting;
+using Roundabout.Hosting.Telemetry;
 using Roundabout.Server.Accumulators;
 using Roundabout.Server.Calculation;
 using Roundabout.Server.Membership;
+using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server;
 
@@ -19,9 +22,23 @@ public static class ServerHost
     public static WebApplication Build(ServerHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         options.Validate();
-        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions { Component = "Server", Listen = options.Listen, Port = options.Port, Tls = options.Tls, Log = options.Log });
+        var builder = GrpcHost.CreateBuilder(new GrpcHostOptions
+        {
+            Component = "Server",
+            Listen = options.Listen,
+            Port = options.Port,
+            Tls = options.Tls,
+            Log = options.Log,
+            Telemetry = new TelemetryOptions
+            {
+                MetricsPort = options.MetricsPort,
+                Meters = [ServerMetrics.MeterName],
+                ConfigureTracing = options.EffectiveStore.Kind == StoreKind.Redis ? TraceRedis : null,
+            },
+        });
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton(new RegistrationOptions
@@ -53,7 +70,8 @@ public static class ServerHost
         var store = options.EffectiveStore;
         if (store.Kind == StoreKind.Etcd)
         {
-            services.AddSingleton<IAccumulatorStore>(sp => new EtcdAccumulatorStore(store.Endpoints, sp.GetRequiredService<ServerHostOptions>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IAccumulatorStore>(sp => new EtcdAccumulatorStore(
+                store.Endpoints, sp.GetRequiredService<ServerHostOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ServerMetrics>()));
             return;
         }
 
@@ -92,4 +110,11 @@ public static class ServerHost
             return headers;
         });
     }
+
+    /// <summary>Redis commands become spans under the call that sent them (only when tracing is on).</summary>
+    private static void TraceRedis(TracerProviderBuilder tracing) =>
+        tracing
+            .AddRedisInstrumentation(redis => redis.FlushInterval = TimeSpan.FromMilliseconds(100))
+            .ConfigureRedisInstrumentation((sp, instrumentation) =>
+                sp.GetRequiredService<RedisConnection>().WhenConnected(connection => instrumentation.AddConnection(connection)));
 }

@@ -16,6 +16,9 @@ public sealed class ServerHostOptions
     /// <summary>The log format and level.</summary>
     public LogSettings Log { get; init; } = new();
 
+    /// <summary>The HTTP/1.1 port serving Prometheus metrics at /metrics; null leaves metrics off.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>The host name the server registers, so clients dial {AdvertiseHost}:{port}.</summary>
     public string AdvertiseHost { get; init; } = "localhost";
 
@@ -75,6 +78,11 @@ public sealed class ServerHostOptions
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be from 0 to 65535.");
+        }
+
+        if (MetricsPort is < 0 or > 65535 || (MetricsPort == Port && Port != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MetricsPort), MetricsPort, "The metrics port must be from 0 to 65535 and differ from the gRPC port.");
         }
 
         if (Uri.CheckHostName(AdvertiseHost) == UriHostNameType.Unknown)

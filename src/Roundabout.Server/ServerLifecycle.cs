@@ -41,7 +41,7 @@ internal sealed class ServerLifecycle(
             var address = $"{options.AdvertiseHost}:{server.GetBoundPort()}";
             identity.Set(address);
             await WaitForStoreAsync(token);
-            await agent.RegisterAsync(address, options.Metadata, token);
+            await agent.RegisterAsync(address, WithMetricsAddress(options.Metadata), token);
             Log.Running(logger, address);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -54,6 +54,24 @@ internal sealed class ServerLifecycle(
             lifetime.StopApplication();
         }
     }
+
+    /// <summary>
+    /// The metadata to register: the user's, plus <c>metrics</c> = host:port of the metrics
+    /// endpoint when there is one, so a dashboard finds every server's /metrics in the registry.
+    /// A <c>metrics</c> entry the user gave wins (an address behind a proxy, say).
+    /// </summary>
+    private IReadOnlyDictionary<string, string> WithMetricsAddress(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (server.GetMetricsPort() is not { } metricsPort || metadata.ContainsKey(MetricsMetadataKey))
+        {
+            return metadata;
+        }
+
+        return new Dictionary<string, string>(metadata, StringComparer.Ordinal) { [MetricsMetadataKey] = $"{options.AdvertiseHost}:{metricsPort}" };
+    }
+
+    /// <summary>The metadata key that holds the server's metrics endpoint, host:port.</summary>
+    public const string MetricsMetadataKey = "metrics";
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

@@ -19,6 +19,8 @@ public sealed partial class OptionErrorTests
         ["--registry-port"] = ["abc", "0"],
         ["--database-port"] = ["8001.5"],
         ["--first-server-port"] = ["nine"],
+        ["--first-metrics-port"] = ["x", "0", "65535"],
+        ["--metrics-port"] = ["abc", "70000", "-1"],
         ["--servers"] = ["abc", "0"],
         ["--listen"] = ["everywhere"],
         ["--registry"] = ["not-an-address"],

@@ -21,6 +21,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public string RegistryAddress => $"localhost:{RegistryPort}";
 
+    /// <summary>Arguments every component (registry, database, server) gets, such as --metrics-port 0.</summary>
+    public IReadOnlyList<string> ComponentArgs { get; init; } = [];
+
+    /// <summary>Environment variables every component gets, such as the OTLP endpoint.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
     public static async Task<ProcessCluster> StartAsync(int servers, bool durable = false)
     {
         var cluster = new ProcessCluster();
@@ -44,20 +50,20 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public async Task StartRegistryAsync(int port = 0)
     {
-        RegistryProcess = Track(CliProcess.Start("registry", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        RegistryProcess = Track(CliProcess.Start(["registry", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. ComponentArgs], Environment));
         RegistryPort = await RegistryProcess.WaitForPortAsync(Stamp + @"\[Registry\] Service Registry running on port :(?<port>\d+)$");
     }
 
     public async Task StartDatabaseAsync(bool durable, int port = 0)
     {
         string[] storage = durable ? ["--data-dir", DataDir] : ["--in-memory"];
-        DatabaseProcess = Track(CliProcess.Start(["database", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. storage], environment: null));
+        DatabaseProcess = Track(CliProcess.Start(["database", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. storage, .. ComponentArgs], Environment));
         DatabasePort = await DatabaseProcess.WaitForPortAsync(Stamp + @"\[Database\] Shared Memory running on port :(?<port>\d+)$");
     }
 
     public async Task<(CliProcess Process, int Port)> StartServerAsync()
     {
-        var process = Track(CliProcess.Start("server", "--port", "0", "--registry", RegistryAddress, "--database", $"localhost:{DatabasePort}"));
+        var process = Track(CliProcess.Start(["server", "--port", "0", "--registry", RegistryAddress, "--database", $"localhost:{DatabasePort}", .. ComponentArgs], Environment));
         var port = await process.WaitForPortAsync(Stamp + @"\[Server\] Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.$");
         Servers.Add((process, port));
         return (process, port);

@@ -8,12 +8,22 @@ public sealed class UpTests
     [Fact]
     public async Task Up_StartsEverythingRunsTheMenu_AndStopsAllWhenTheClientExits()
     {
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
         await using var up = CliProcess.Start(
             "up", "--servers", "2", "--in-memory",
-            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
 
         await up.WaitForLineAsync(@"All components are up", TimeSpan.FromSeconds(90));
+        // Every component's metrics endpoint is printed, and answers with its own instruments.
+        var metrics = $"registry http://127.0.0.1:{firstMetricsPort}/metrics, database http://127.0.0.1:{firstMetricsPort + 1}/metrics, " +
+            $"server-{firstServerPort} http://127.0.0.1:{firstMetricsPort + 2}/metrics, server-{firstServerPort + 1} http://127.0.0.1:{firstMetricsPort + 3}/metrics";
+        Assert.Contains($"Metrics (Prometheus text): {metrics}.", up.Output, StringComparison.Ordinal);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) })
+        {
+            Assert.Contains("roundabout_registry_members", await http.GetStringAsync(new Uri($"http://127.0.0.1:{firstMetricsPort}/metrics")), StringComparison.Ordinal);
+            Assert.Contains("target_info{service_name=\"roundabout-server\"", await http.GetStringAsync(new Uri($"http://127.0.0.1:{firstMetricsPort + 3}/metrics")), StringComparison.Ordinal);
+        }
+
         foreach (var line in new[] { "1", "2", "3", "2", "7", "3" })
         {
             await up.WriteLineAsync(line);
@@ -25,7 +35,7 @@ public sealed class UpTests
         Assert.Matches(@"\b7\b", up.Output);
         Assert.Matches(@"registry\s+\| .*\[Registry\] Service Registry running on port :" + registryPort, up.Output);
         Assert.Matches(@"server-" + firstServerPort + @"\s+\| .*\[Server\] Successfully registered to Registry", up.Output);
-        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1 })
+        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1, firstMetricsPort, firstMetricsPort + 3 })
         {
             Assert.False(IsListening(port), $"port {port} is still in use after up exited");
         }
@@ -54,12 +64,12 @@ public sealed class UpTests
     [Fact]
     public async Task Up_PortTaken_FailsWithAClearMessageAndLeavesNothingRunning()
     {
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
         using var holder = new TcpListener(IPAddress.Loopback, databasePort);
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
 
         Assert.Equal(1, code);
         Assert.Contains("database", output, StringComparison.Ordinal);
@@ -71,12 +81,12 @@ public sealed class UpTests
     public async Task Up_RegistryPortHeldByAnotherRegistry_FailsBeforeStartingAnything()
     {
         // The audit's case: another registry already answers on the port, healthy and all.
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
         await using var other = new ProcessCluster();
         await other.StartRegistryAsync(registryPort);
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {registryPort} for the registry is already in use; nothing was started.", output, StringComparison.Ordinal);
@@ -90,17 +100,33 @@ public sealed class UpTests
     [Fact]
     public async Task Up_ServerPortTaken_FailsBeforeStartingAnything()
     {
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
         using var holder = new TcpListener(IPAddress.Loopback, firstServerPort + 1);
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {firstServerPort + 1} for server-{firstServerPort + 1} is already in use", output, StringComparison.Ordinal);
         Assert.DoesNotContain("registry    |", output, StringComparison.Ordinal);
         Assert.False(IsListening(registryPort), "up started a registry although a server port was taken");
+    }
+
+    [Fact]
+    public async Task Up_MetricsPortTaken_FailsBeforeStartingAnything()
+    {
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
+        using var holder = new TcpListener(IPAddress.Loopback, firstMetricsPort + 1);
+        holder.Start();
+
+        var (code, output) = await ProcessCluster.RunAsync(
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort),
+            "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Port {firstMetricsPort + 1} for the database's metrics is already in use; nothing was started. Stop what holds it or choose another port with --first-metrics-port.", output, StringComparison.Ordinal);
+        Assert.False(IsListening(registryPort), "up started a registry although a metrics port was taken");
     }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -119,16 +145,19 @@ public sealed class UpTests
         }
     }
 
-    /// <summary>Three free ports, the third with a free neighbour (up uses consecutive server ports).</summary>
-    internal static (int Registry, int Database, int FirstServer) FreePorts()
+    /// <summary>
+    /// Four free ports: the third with a free neighbour (up uses consecutive server ports), the
+    /// fourth with three (the metrics ports of the registry, the database and two servers).
+    /// </summary>
+    internal static (int Registry, int Database, int FirstServer, int FirstMetrics) FreePorts()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var ports = Enumerable.Range(0, 3).Select(_ => Random.Shared.Next(20_000, 60_000)).ToArray();
-            int[] wanted = [ports[0], ports[1], ports[2], ports[2] + 1];
-            if (wanted.Distinct().Count() == 4 && wanted.All(IsFree))
+            var ports = Enumerable.Range(0, 4).Select(_ => Random.Shared.Next(20_000, 60_000)).ToArray();
+            int[] wanted = [ports[0], ports[1], ports[2], ports[2] + 1, ports[3], ports[3] + 1, ports[3] + 2, ports[3] + 3];
+            if (wanted.Distinct().Count() == wanted.Length && wanted.All(IsFree))
             {
-                return (ports[0], ports[1], ports[2]);
+                return (ports[0], ports[1], ports[2], ports[3]);
             }
         }
 

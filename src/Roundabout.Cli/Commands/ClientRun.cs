@@ -20,6 +20,8 @@ internal static class ClientRun
     {
         try
         {
+            // Disposed last, after the client: that flushes every span of the command to the collector.
+            using var telemetry = ClientTelemetrySetup.StartIfConfigured();
             using var loggerFactory = ClientOptionSet.CreateLoggerFactory(log);
             await using var client = RoundaboutClient.Create(options, loggerFactory);
             return await body(client);

@@ -11,6 +11,12 @@ internal static class CommonOptions
     public static Option<int> Port(int defaultPort, string what) =>
         NumberOption.Int("--port", ["-p", "-port"], 0, 65535, defaultPort, $"The port {what} listens on (0 picks a free one). Default: {defaultPort}.");
 
+    /// <summary>--metrics-port: off unless given.</summary>
+    public static Option<int?> MetricsPort(string what) =>
+        NumberOption.OptionalInt("--metrics-port", [], 0, 65535,
+            $"Serve {what}'s metrics as Prometheus text at http://<listen>:<port>/metrics (HTTP/1.1, on the --listen interface; " +
+            "0 picks a free port). Off unless given. See docs/operations.md for every metric.");
+
     public static Option<string> Listen() => new("--listen")
     {
         Description = "The interface to bind: 127.0.0.1 (loopback, the default) or another IP address such as 0.0.0.0 " +

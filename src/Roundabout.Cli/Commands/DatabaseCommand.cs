@@ -15,6 +15,7 @@ internal static class DatabaseCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Database, "the database");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the database");
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "The directory of the log and snapshot; created if missing. Every write is fsynced there " +
@@ -31,6 +32,7 @@ internal static class DatabaseCommand
         {
             port,
             listen,
+            metricsPort,
             dataDir,
             inMemory,
         };
@@ -59,6 +61,7 @@ internal static class DatabaseCommand
                 var options = new DatabaseHostOptions
                 {
                     Port = parse.GetValue(port),
+                    MetricsPort = parse.GetValue(metricsPort),
                     Listen = IPAddress.Parse(parse.GetValue(listen)!),
                     DataDirectory = parse.GetValue(dataDir)!,
                     InMemory = parse.GetValue(inMemory),
@@ -66,7 +69,7 @@ internal static class DatabaseCommand
                     Tls = tls.BuildServer(parse),
                     Log = logSettings,
                 };
-                return await HostRunner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options));
+                return await HostRunner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options), options.MetricsPort);
             }
             catch (TlsFileException ex)
             {

@@ -9,7 +9,7 @@ namespace Roundabout.Cli.Commands;
 /// <summary>Runs a component's host and turns start-up failures into one clear line and exit code 1.</summary>
 internal static class HostRunner
 {
-    public static async Task<int> RunAsync(string component, int port, LogSettings log, Func<WebApplication> build)
+    public static async Task<int> RunAsync(string component, int port, LogSettings log, Func<WebApplication> build, int? metricsPort = null)
     {
         try
         {
@@ -20,7 +20,9 @@ internal static class HostRunner
         }
         catch (IOException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            return Fail(component, log, $"port {port} is already in use; stop what holds it or choose another port with --port.");
+            return metricsPort is { } busy && ex.Message.Contains($":{busy}", StringComparison.Ordinal)
+                ? Fail(component, log, $"metrics port {busy} is already in use; stop what holds it or choose another port with --metrics-port.")
+                : Fail(component, log, $"port {port} is already in use; stop what holds it or choose another port with --port.");
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or InvalidDataException)
         {

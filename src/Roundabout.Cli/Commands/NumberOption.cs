@@ -17,6 +17,12 @@ internal static class NumberOption
         CustomParser = r => (int)(Parse(r, name, min, max) ?? defaultValue),
     };
 
+    public static Option<int?> OptionalInt(string name, string[] aliases, int min, int max, string description) => new(name, aliases)
+    {
+        Description = description,
+        CustomParser = r => (int?)Parse(r, name, min, max),
+    };
+
     public static Option<long?> OptionalLong(string name, string[] aliases, long min, long max, string description) => new(name, aliases)
     {
         Description = description,

@@ -15,6 +15,7 @@ internal static class RegistryCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Registry, "the registry");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the registry");
         var ttl = new Option<TimeSpan?>("--ttl")
         {
             Description = "How long a server stays listed without renewing its lease, such as 3s or 500ms. " +
@@ -45,7 +46,7 @@ internal static class RegistryCommand
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
         {
-            port, listen, ttl, renewInterval, token, backend,
+            port, listen, metricsPort, ttl, renewInterval, token, backend,
         };
         var tls = TlsOptions.ForHost();
         tls.AddTo(command);
@@ -54,6 +55,7 @@ internal static class RegistryCommand
             () => new RegistryHostOptions
             {
                 Port = parse.GetValue(port),
+                MetricsPort = parse.GetValue(metricsPort),
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
                 RenewInterval = parse.GetValue(renewInterval),
@@ -85,7 +87,7 @@ internal static class RegistryCommand
 
         if (IsMemory(backend))
         {
-            return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options));
+            return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options), options.MetricsPort);
         }
 
         var etcd = new EtcdMembershipOptions { Endpoints = EtcdMembership.ParseEndpoints(backend), Ttl = options.Ttl };
@@ -95,7 +97,7 @@ internal static class RegistryCommand
             return Task.FromResult(HostRunner.Fail("Registry", options.Log, string.Join("; ", etcdErrors) + "."));
         }
 
-        return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)));
+        return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)), options.MetricsPort);
     }
 
     private static bool IsMemory(string backend) => backend.Trim().Equals("memory", StringComparison.OrdinalIgnoreCase);

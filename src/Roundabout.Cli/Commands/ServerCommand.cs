@@ -13,6 +13,7 @@ internal static class ServerCommand
     {
         var port = CommonOptions.Port(DefaultPorts.Server, "the server");
         var listen = CommonOptions.Listen();
+        var metricsPort = CommonOptions.MetricsPort("the server");
         var registry = CommonOptions.Registry();
         var database = CommonOptions.Database();
         var store = new Option<string?>("--store")
@@ -67,7 +68,7 @@ internal static class ServerCommand
         var log = LogOptions.ForComponent();
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, registry, database, store, advertise, token, databaseToken, metadata, multiplyBatch, unsafeMultiply,
+            port, listen, metricsPort, registry, database, store, advertise, token, databaseToken, metadata, multiplyBatch, unsafeMultiply,
         };
         tls.AddTo(command);
         log.AddTo(command);
@@ -96,6 +97,7 @@ internal static class ServerCommand
             var options = new ServerHostOptions
             {
                 Port = result.GetValue(port),
+                MetricsPort = result.GetValue(metricsPort),
                 Listen = IPAddress.Parse(result.GetValue(listen)!),
                 Registry = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
@@ -110,7 +112,7 @@ internal static class ServerCommand
                 UnsafeMultiply = result.GetValue(unsafeMultiply),
                 Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options));
+            return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options), options.MetricsPort);
         });
         return command;
     }

@@ -12,6 +12,8 @@ internal static class UpCommand
         var registryPort = PortOption("--registry-port", DefaultPorts.Registry, "the registry");
         var databasePort = PortOption("--database-port", DefaultPorts.Database, "the database");
         var firstServerPort = PortOption("--first-server-port", DefaultPorts.Server, "the first server");
+        var firstMetricsPort = NumberOption.Int("--first-metrics-port", [], 1, 65535 - 34, UpOptions.DefaultFirstMetricsPort,
+            $"The registry's metrics port (Prometheus text at /metrics); the database takes the next one and the servers those after it. Default: {UpOptions.DefaultFirstMetricsPort}.");
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the database keeps its files (default: the database's own default, data/database)." };
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep the database in memory only: nothing survives the session." };
         var policy = new Option<string?>("--policy")
@@ -27,9 +29,9 @@ internal static class UpCommand
         };
 
         var log = LogOptions.ForComponent();
-        var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
+        var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), each with its metrics (9464...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
-            servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy, tls,
+            servers, registryPort, databasePort, firstServerPort, firstMetricsPort, dataDir, inMemory, policy, tls,
         };
         log.AddTo(command);
         OptionConflicts.Exclusive(inMemory, dataDir);
@@ -48,6 +50,7 @@ internal static class UpCommand
                 RegistryPort = result.GetValue(registryPort),
                 DatabasePort = result.GetValue(databasePort),
                 FirstServerPort = result.GetValue(firstServerPort),
+                FirstMetricsPort = result.GetValue(firstMetricsPort),
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 Tls = result.GetValue(tls),

@@ -10,6 +10,20 @@ internal sealed class UpOptions
 
     public int FirstServerPort { get; init; } = Contracts.DefaultPorts.Server;
 
+    /// <summary>
+    /// The registry's metrics port; the database takes the next one and the servers those after it
+    /// (9464, the Prometheus exporters' customary port, 9465, 9466...).
+    /// </summary>
+    public int FirstMetricsPort { get; init; } = DefaultFirstMetricsPort;
+
+    public const int DefaultFirstMetricsPort = 9464;
+
+    public int RegistryMetricsPort => FirstMetricsPort;
+
+    public int DatabaseMetricsPort => FirstMetricsPort + 1;
+
+    public int ServerMetricsPort(int index) => FirstMetricsPort + 2 + index;
+
     public string? DataDir { get; init; }
 
     public bool InMemory { get; init; }

@@ -80,9 +80,11 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         CheckPortsFree();
         MakeCertificates();
         var width = $"server-{options.FirstServerPort + options.Servers - 1}".Length;
-        var registry = Start("registry", options.RegistryPort, width, ["registry", "--port", Text(options.RegistryPort), .. ServeArgs], _infrastructure);
+        var registry = Start("registry", options.RegistryPort, width,
+            ["registry", "--port", Text(options.RegistryPort), "--metrics-port", Text(options.RegistryMetricsPort), .. ServeArgs], _infrastructure);
         string[] storage = options.InMemory ? ["--in-memory"] : options.DataDir is { } dir ? ["--data-dir", dir] : [];
-        var database = Start("database", options.DatabasePort, width, ["database", "--port", Text(options.DatabasePort), .. storage, .. ServeArgs], _infrastructure);
+        var database = Start("database", options.DatabasePort, width,
+            ["database", "--port", Text(options.DatabasePort), "--metrics-port", Text(options.DatabaseMetricsPort), .. storage, .. ServeArgs], _infrastructure);
 
         using var registryChannel = Channel(options.RegistryPort);
         using var databaseChannel = Channel(options.DatabasePort);
@@ -93,7 +95,8 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         {
             var port = options.FirstServerPort + i;
             Start($"server-{port}", port, width,
-                ["server", "--port", Text(port), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}", .. ServeArgs, .. DialArgs],
+                ["server", "--port", Text(port), "--metrics-port", Text(options.ServerMetricsPort(i)),
+                    "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}", .. ServeArgs, .. DialArgs],
                 _servers);
         }
 
@@ -111,7 +114,19 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }
 
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
+        Say($"Metrics (Prometheus text): {string.Join(", ", MetricsUrls())}.");
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
+    }
+
+    /// <summary>Each component's metrics endpoint, named.</summary>
+    private IEnumerable<string> MetricsUrls()
+    {
+        yield return $"registry http://127.0.0.1:{options.RegistryMetricsPort}/metrics";
+        yield return $"database http://127.0.0.1:{options.DatabaseMetricsPort}/metrics";
+        for (var i = 0; i < options.Servers; i++)
+        {
+            yield return $"server-{options.FirstServerPort + i} http://127.0.0.1:{options.ServerMetricsPort(i)}/metrics";
+        }
     }
 
     private async Task<int> RunClientAsync(CancellationToken cancellationToken)
@@ -152,6 +167,9 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
             (options.DatabasePort, "the database", "--database-port"),
         };
         ports.AddRange(Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => (p, $"server-{p}", "--first-server-port")));
+        ports.Add((options.RegistryMetricsPort, "the registry's metrics", "--first-metrics-port"));
+        ports.Add((options.DatabaseMetricsPort, "the database's metrics", "--first-metrics-port"));
+        ports.AddRange(Enumerable.Range(0, options.Servers).Select(i => (options.ServerMetricsPort(i), $"server-{options.FirstServerPort + i}'s metrics", "--first-metrics-port")));
         var clash = ports.GroupBy(p => p.Port).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Roundabout.Client.Telemetry;
 
 namespace Roundabout.Client.Balancing;
 
@@ -17,12 +18,14 @@ internal sealed class ServerHealth
     private readonly OutlierOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ClientMetrics? _metrics;
     private HashSet<string> _ready = new(StringComparer.OrdinalIgnoreCase);
     private long _latestEjectionEndTicks;
     private int _inPanic;
 
-    public ServerHealth(OutlierOptions options, TimeProvider time, ILogger logger)
+    public ServerHealth(OutlierOptions options, TimeProvider time, ILogger logger, ClientMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _time = time;
         _logger = logger;
@@ -130,6 +133,7 @@ internal sealed class ServerHealth
             }
             while (latest < until && Interlocked.CompareExchange(ref _latestEjectionEndTicks, until, latest) != latest);
 
+            _metrics?.Ejected(entry.Address);
             Log.ServerEjected(_logger, entry.Address, _options.ConsecutiveFailures, reason, TimeSpan.FromTicks(ticks).TotalSeconds, entry.TimesEjected);
         }
     }

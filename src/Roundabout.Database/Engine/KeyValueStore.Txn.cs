@@ -50,6 +50,7 @@ internal sealed partial class KeyValueStore
 
                     // The log first: if it refuses (closed or failed), memory is untouched.
                     durable = _log.Append(commit);
+                    _metrics?.Committed();
                     ApplyLocked(commit);
                     result = new TxnResult(true, commit.Revision, [], outcomes);
                 }

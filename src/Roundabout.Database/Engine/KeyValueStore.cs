@@ -1,4 +1,5 @@
 using Roundabout.Database.Storage;
+using Roundabout.Database.Telemetry;
 
 namespace Roundabout.Database.Engine;
 
@@ -20,12 +21,14 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
     private readonly IStoreLog _log;
     private readonly TimeProvider _time;
     private readonly ITimer _purgeTimer;
+    private readonly DatabaseMetrics? _metrics;
     private long _revision;
     private bool _closed;
 
-    public KeyValueStore(StoreImage recovered, IStoreLog log, TimeProvider time)
+    public KeyValueStore(StoreImage recovered, IStoreLog log, TimeProvider time, DatabaseMetrics? metrics = null)
     {
         _log = log;
+        _metrics = metrics;
         _time = time;
         _revision = recovered.Revision;
         var now = NowMs();
@@ -114,6 +117,7 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
             {
                 var commit = new Commit(_revision + 1, [Mutation.Delete(key)]);
                 durable = _log.Append(commit);
+                _metrics?.Committed();
                 ApplyLocked(commit);
             }
             else

@@ -79,6 +79,7 @@ internal sealed partial class DurableLog : IStoreLog
 
             CommitCodec.Write(_open.Buffer, commit);
             _open.LastRevision = commit.Revision;
+            _open.Commits++;
             _newest = _open.Done.Task;
             if (_open.Buffer.WrittenCount >= SealBytes)
             {
@@ -264,8 +265,10 @@ internal sealed partial class DurableLog : IStoreLog
         var header = new byte[Frame.HeaderSize];
         Frame.WriteHeader(header, crc, length);
         pieces[0] = header;
+        var started = _options.Time.GetTimestamp();
         _segment.AppendAndSync(pieces);
         SyncCount++;
+        _options.Metrics?.Synced(_options.Time.GetElapsedTime(started), group.Sum(b => (long)b.Commits));
     }
 
     private void SwitchSegment(long firstRevision)
@@ -332,5 +335,8 @@ internal sealed partial class DurableLog : IStoreLog
         public long Segment { get; } = segment;
 
         public long LastRevision { get; set; }
+
+        /// <summary>How many commits the batch holds (for the group-commit metric).</summary>
+        public int Commits { get; set; }
     }
 }

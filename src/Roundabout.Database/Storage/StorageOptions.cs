@@ -19,6 +19,9 @@ internal sealed class StorageOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the log reports its fsyncs; null reports nothing.</summary>
+    public Telemetry.DatabaseMetrics? Metrics { get; init; }
+
     /// <summary>The file operations (a test injects a disk that fills up).</summary>
     public ILogDisk Disk { get; init; } = SystemLogDisk.Instance;
 }

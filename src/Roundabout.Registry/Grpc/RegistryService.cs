@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Registry.Membership;
+using Roundabout.Registry.Telemetry;
 
 namespace Roundabout.Registry.Grpc;
 
@@ -13,6 +14,7 @@ internal sealed class RegistryService(
     WriteAuthorizer authorizer,
     LeaseTimings timings,
     IHostApplicationLifetime lifetime,
+    RegistryMetrics metrics,
     ILogger<RegistryService> logger)
     : Contracts.Registry.V1.Registry.RegistryBase
 {
@@ -33,6 +35,7 @@ internal sealed class RegistryService(
 
         if (outcome.Joined)
         {
+            metrics.Joined(outcome.Instance);
             Log.ServerRegistered(logger, outcome.Instance);
         }
 

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Roundabout.Registry.Telemetry;
 
 namespace Roundabout.Registry.Membership;
 
-/// <summary>Runs the backend's sweep on a short period and logs what it evicted or held.</summary>
-internal sealed class LeaseSweeper(IMembershipBackend backend, SweepSchedule schedule, TimeProvider time, ILogger<LeaseSweeper> logger)
+/// <summary>Runs the backend's sweep on a short period and logs (and counts) what it evicted or held.</summary>
+internal sealed class LeaseSweeper(IMembershipBackend backend, SweepSchedule schedule, TimeProvider time, RegistryMetrics metrics, ILogger<LeaseSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,6 +38,7 @@ internal sealed class LeaseSweeper(IMembershipBackend backend, SweepSchedule sch
 
         foreach (var instance in report.Evicted)
         {
+            metrics.Evicted(instance);
             Log.ServerEvicted(logger, instance);
         }
     }

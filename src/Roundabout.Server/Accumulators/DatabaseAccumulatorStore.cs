@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Database.V1;
+using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
 
@@ -19,12 +20,12 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
     private readonly TimeProvider _timeProvider;
     private readonly MultiplyCombiner _combiner;
 
-    public DatabaseAccumulatorStore(Database.DatabaseClient database, ServerHostOptions options, TimeProvider timeProvider)
+    public DatabaseAccumulatorStore(Database.DatabaseClient database, ServerHostOptions options, TimeProvider timeProvider, ServerMetrics? metrics = null)
     {
         _database = database;
         _options = options;
         _timeProvider = timeProvider;
-        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch);
+        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, metrics: metrics);
     }
 
     public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>

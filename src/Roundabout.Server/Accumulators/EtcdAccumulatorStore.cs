@@ -5,6 +5,7 @@ using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
 using Roundabout.Contracts;
+using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
 
@@ -36,7 +37,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
     private readonly SemaphoreSlim _leaseGate = new(1, 1);
     private LeaseSlot? _dedupeLease;
 
-    public EtcdAccumulatorStore(IReadOnlyList<EndpointAddress> endpoints, ServerHostOptions options, TimeProvider time)
+    public EtcdAccumulatorStore(IReadOnlyList<EndpointAddress> endpoints, ServerHostOptions options, TimeProvider time, ServerMetrics? metrics = null)
     {
         Description = StoreAddress.EtcdScheme + string.Join(',', endpoints);
         _client = new EtcdClient(string.Join(',', endpoints.Select(e => e.ToHttpUri().ToString().TrimEnd('/'))));
@@ -45,7 +46,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         _lease = connection.LeaseClient;
         _options = options;
         _time = time;
-        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, queueSingles: true);
+        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, queueSingles: true, metrics);
     }
 
     public string Description { get; }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
 
@@ -19,7 +20,7 @@ internal delegate Task<MultiplyOutcome[]> MultiplyBatchWriter(string name, IRead
 /// every multiply is its own write, all in flight at once. A store that can only compare-and-set
 /// (etcd) queues them anyway, since concurrent writers from one server would only fail each other's compares.
 /// </summary>
-internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, bool queueSingles = false)
+internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, bool queueSingles = false, ServerMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<string, MultiplyQueue> _queues = new(StringComparer.Ordinal);
 
@@ -28,6 +29,7 @@ internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, 
         var pending = new PendingMultiply(factor, string.IsNullOrEmpty(requestId) ? null : requestId);
         if (maxBatch == 1 && !queueSingles)
         {
+            metrics?.MultiplyBatch(1);
             return (await write(name, [pending], cancellationToken))[0];
         }
 
@@ -52,6 +54,7 @@ internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, 
 
     private async Task ApplyAsync(string name, List<PendingMultiply> batch)
     {
+        metrics?.MultiplyBatch(batch.Count);
         try
         {
             var outcomes = await write(name, batch, CancellationToken.None);

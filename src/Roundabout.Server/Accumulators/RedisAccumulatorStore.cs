@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using StackExchange.Redis;
+using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
 
@@ -17,11 +18,11 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
     private readonly string _window;
     private readonly MultiplyCombiner _combiner;
 
-    public RedisAccumulatorStore(RedisConnection connection, ServerHostOptions options)
+    public RedisAccumulatorStore(RedisConnection connection, ServerHostOptions options, ServerMetrics? metrics = null)
     {
         _connection = connection;
         _window = ((long)options.DedupeWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch);
+        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, metrics: metrics);
     }
 
     public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>

@@ -14,8 +14,26 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
 {
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private ConnectionMultiplexer? _multiplexer;
+    private readonly Lock _connectedLock = new();
+    private Action<IConnectionMultiplexer>? _onConnected;
 
     public string Description { get; } = "redis://" + string.Join(',', endpoints);
+
+    /// <summary>
+    /// Hands the connection to <paramref name="onConnected"/> once it exists (at once if it already
+    /// does): the tracer attaches its Redis instrumentation this way, without forcing a connection.
+    /// </summary>
+    public void WhenConnected(Action<IConnectionMultiplexer> onConnected)
+    {
+        lock (_connectedLock)
+        {
+            _onConnected += onConnected;
+            if (_multiplexer is { } connected)
+            {
+                onConnected(connected);
+            }
+        }
+    }
 
     public async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +50,11 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
                 var multiplexer = await ConnectionMultiplexer.ConnectAsync(Configuration()).WaitAsync(cancellationToken);
                 multiplexer.ConnectionFailed += (_, e) => Log.RedisConnectionFailed(logger, e.EndPoint?.ToString() ?? Description, e.FailureType.ToString());
                 multiplexer.ConnectionRestored += (_, e) => Log.RedisConnectionRestored(logger, e.EndPoint?.ToString() ?? Description);
-                Volatile.Write(ref _multiplexer, multiplexer);
+                lock (_connectedLock)
+                {
+                    Volatile.Write(ref _multiplexer, multiplexer);
+                    _onConnected?.Invoke(multiplexer);
+                }
             }
 
             return _multiplexer.GetDatabase();

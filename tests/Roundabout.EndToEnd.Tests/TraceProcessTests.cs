@@ -1,0 +1,101 @@
+namespace Roundabout.EndToEnd.Tests;
+
+/// <summary>
+/// With OTEL_EXPORTER_OTLP_ENDPOINT set, one client call is one trace across three processes:
+/// the client's span, the server's span beneath the client's gRPC attempt, and the database's
+/// span beneath the server's gRPC call, all received by a collector on loopback.
+/// </summary>
+public sealed class TraceProcessTests
+{
+    [Fact]
+    public async Task ClientMultiply_OneTraceCrossesTheClientServerAndDatabaseProcesses()
+    {
+        using var collector = new OtlpReceiver();
+        await using var cluster = new ProcessCluster { Environment = collector.Environment };
+        await cluster.StartRegistryAsync();
+        await cluster.StartDatabaseAsync(durable: false);
+        await cluster.StartServerAsync();
+
+        // Generous deadlines: the first traced call warms up three cold processes on a loaded machine.
+        await using (var client = CliProcess.Start(
+            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment))
+        {
+            client.CloseInput();
+            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
+        }
+
+        ReceivedSpan? call = null;
+        ReceivedSpan? onServer = null;
+        ReceivedSpan? onDatabase = null;
+        await Eventually.UntilAsync(() =>
+        {
+            var spans = collector.Spans;
+            call = spans.FirstOrDefault(s => s.Service == "roundabout-client" && s.Name == "RoundaboutClient.Multiply");
+            onServer = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
+            onDatabase = spans.FirstOrDefault(s => s.Service == "roundabout-database" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
+            return onServer is not null && onDatabase is not null;
+        }, "the collector has the client's, the server's and the database's spans of one trace", TimeSpan.FromSeconds(60));
+
+        var trace = collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList();
+
+        // Hop 1: the server's span is the child of the client process's gRPC attempt, itself under the call.
+        var attempt = Assert.Single(trace, s => s.SpanId == onServer!.ParentSpanId);
+        Assert.Equal(("roundabout-client", SpanKind.Client), (attempt.Service, attempt.Kind));
+        Assert.Equal(call!.SpanId, attempt.ParentSpanId);
+
+        // Hop 2: the database's span is the child of the server process's gRPC call to it,
+        // which descends from the server's span of this very call.
+        var databaseCall = Assert.Single(trace, s => s.SpanId == onDatabase!.ParentSpanId);
+        Assert.Equal(("roundabout-server", SpanKind.Client), (databaseCall.Service, databaseCall.Kind));
+        Assert.Contains(onServer!.SpanId, Ancestors(trace, databaseCall));
+        Assert.Contains(call.SpanId, Ancestors(trace, onDatabase!));
+    }
+
+    [Fact]
+    public async Task ClientMultiply_OnRedis_TheRedisCommandIsASpanUnderTheServersSpan()
+    {
+        using var collector = new OtlpReceiver();
+        await using var cluster = new ProcessCluster { Environment = collector.Environment };
+        await cluster.StartRegistryAsync();
+        using var redis = RedisProcess.Start();
+        var server = cluster.Track(CliProcess.Start(
+            ["server", "--port", "0", "--registry", cluster.RegistryAddress, "--store", $"redis://127.0.0.1:{redis.Port}"], collector.Environment));
+        await server.WaitForLineAsync(ProcessCluster.Stamp + @"\[Server\] Server running on localhost:\d+\. Waiting for requests\.\.\.$", TimeSpan.FromSeconds(60));
+
+        await using (var client = CliProcess.Start(
+            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment))
+        {
+            client.CloseInput();
+            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
+        }
+
+        ReceivedSpan? call = null;
+        ReceivedSpan? onServer = null;
+        ReceivedSpan? command = null;
+        await Eventually.UntilAsync(() =>
+        {
+            var spans = collector.Spans;
+            call = spans.FirstOrDefault(s => s.Service == "roundabout-client" && s.Name == "RoundaboutClient.Multiply");
+            onServer = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
+            command = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Client && s.TraceId == call?.TraceId
+                && s.Name.StartsWith("EVAL", StringComparison.Ordinal));
+            return onServer is not null && command is not null;
+        }, "the collector has the server's span and its Redis command in the client's trace", TimeSpan.FromSeconds(60));
+
+        var trace = collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList();
+        Assert.Contains(onServer!.SpanId, Ancestors(trace, command!));
+    }
+
+    private static List<string> Ancestors(List<ReceivedSpan> trace, ReceivedSpan span)
+    {
+        var ancestors = new List<string>();
+        var current = span;
+        while (current.ParentSpanId.Length > 0 && trace.FirstOrDefault(s => s.SpanId == current.ParentSpanId) is { } parent && ancestors.Count < 64)
+        {
+            ancestors.Add(parent.SpanId);
+            current = parent;
+        }
+
+        return ancestors;
+    }
+}
