@@ -44,10 +44,11 @@ public sealed class UpTests
     [Fact]
     public async Task Up_LogFormatJson_PassesEachChildsLinesOnAsObjectsNamingTheProcess()
     {
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
         await using var up = CliProcess.Start(
             "up", "--servers", "1", "--in-memory", "--log-format", "json",
-            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
+            "--first-metrics-port", Text(firstMetricsPort));
 
         await up.WaitForLineAsync(@"^\{.*""Component"":""up"".*All components are up", TimeSpan.FromSeconds(90));
         await up.WriteLineAsync("3");

@@ -9,10 +9,11 @@ public sealed partial class UpTlsTests
     [Fact]
     public async Task UpTls_ServesTheMenuOverTls_OtherClientsNeedTheCa_AndTheCaIsDeletedOnExit()
     {
-        var (registryPort, databasePort, firstServerPort) = UpTests.FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = UpTests.FreePorts();
         await using var up = CliProcess.Start(
             "up", "--tls", "--servers", "1", "--in-memory",
-            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
+            "--first-metrics-port", Text(firstMetricsPort));
 
         await up.WaitForLineAsync(@"All components are up", TimeSpan.FromSeconds(90));
         var caPath = CaFile().Match(up.Output).Groups["path"].Value;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Security;
+using Roundabout.Hosting;
 using Roundabout.Registry;
 using Roundabout.Registry.Etcd;
 
@@ -52,6 +53,7 @@ internal static class RegistryCommand
         tls.AddTo(command);
         log.AddTo(command);
         command.SetAction((parse, _) => RunAsync(
+            log.Read(parse),
             () => new RegistryHostOptions
             {
                 Port = parse.GetValue(port),
@@ -67,7 +69,7 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static Task<int> RunAsync(Func<RegistryHostOptions> read, string backend)
+    private static Task<int> RunAsync(LogSettings log, Func<RegistryHostOptions> read, string backend)
     {
         RegistryHostOptions options;
         try
@@ -76,7 +78,7 @@ internal static class RegistryCommand
         }
         catch (TlsFileException ex)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", ex.Message));
+            return Task.FromResult(HostRunner.Fail("Registry", log, ex.Message));
         }
 
         var errors = options.Validate();

@@ -91,7 +91,7 @@ internal static class ServerCommand
             }
             catch (TlsFileException ex)
             {
-                return Task.FromResult(HostRunner.Fail("Server", ex.Message));
+                return Task.FromResult(HostRunner.Fail("Server", log.Read(result), ex.Message));
             }
 
             var options = new ServerHostOptions
