@@ -9,6 +9,7 @@ var root = new RootCommand(
     RegistryCommand.Create(),
     DatabaseCommand.Create(),
     ServerCommand.Create(),
+    DashboardCommand.Create(),
 };
 foreach (var command in ClientCommands.Create())
 {
