@@ -79,7 +79,7 @@ public static class DashboardHost
     {
         foreach (var file in app.Services.GetRequiredService<PageAssets>().Files)
         {
-            app.MapGet(file.Path, (HttpContext context) => ServeFile(context, file));
+            app.MapMethods(file.Path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => ServeFile(context, file));
         }
 
         app.MapGet("/api/state", (DashboardState state) => TypedResults.Json(state.Snapshot(), DashboardJson.Default.DashboardSnapshot));

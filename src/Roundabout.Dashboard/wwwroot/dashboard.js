@@ -201,12 +201,14 @@
     source.addEventListener("open", function () {
       status.textContent = "\u25cf Live";
       status.classList.remove("lost");
+      status.classList.add("live");
     });
     source.addEventListener("state", function (event) {
       render(JSON.parse(event.data));
     });
     source.addEventListener("error", function () {
       status.textContent = "\u2717 Lost the connection to the dashboard; reconnecting\u2026";
+      status.classList.remove("live");
       status.classList.add("lost");
     });
   }
