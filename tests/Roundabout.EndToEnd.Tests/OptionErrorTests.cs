@@ -19,6 +19,8 @@ public sealed partial class OptionErrorTests
         ["--registry-port"] = ["abc", "0"],
         ["--database-port"] = ["8001.5"],
         ["--first-server-port"] = ["nine"],
+        ["--dashboard-port"] = ["web", "0"],
+        ["--accumulator"] = ["bad name!", "<b>"],
         ["--servers"] = ["abc", "0"],
         ["--listen"] = ["everywhere"],
         ["--registry"] = ["not-an-address"],

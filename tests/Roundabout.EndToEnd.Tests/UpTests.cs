@@ -9,11 +9,22 @@ public sealed class UpTests
     public async Task Up_StartsEverythingRunsTheMenu_AndStopsAllWhenTheClientExits()
     {
         var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1]);
         await using var up = CliProcess.Start(
             "up", "--servers", "2", "--in-memory",
-            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
+            "--dashboard-port", Text(dashboardPort));
 
         await up.WaitForLineAsync(@"All components are up", TimeSpan.FromSeconds(90));
+        await up.WaitForLineAsync(@"\[Roundabout\] Dashboard: http://127\.0\.0\.1:" + dashboardPort + "/$");
+        using (var http = new HttpClient())
+        {
+            var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{dashboardPort}/")).DefaultTimeout();
+            Assert.Contains("<h1>Roundabout</h1>", page, StringComparison.Ordinal);
+            var state = await http.GetStringAsync(new Uri($"http://127.0.0.1:{dashboardPort}/api/state")).DefaultTimeout();
+            Assert.Contains($"localhost:{firstServerPort + 1}", state, StringComparison.Ordinal);
+        }
+
         foreach (var line in new[] { "1", "2", "3", "2", "7", "3" })
         {
             await up.WriteLineAsync(line);
@@ -25,7 +36,7 @@ public sealed class UpTests
         Assert.Matches(@"\b7\b", up.Output);
         Assert.Matches(@"registry\s+\| .*\[Registry\] Service Registry running on port :" + registryPort, up.Output);
         Assert.Matches(@"server-" + firstServerPort + @"\s+\| .*\[Server\] Successfully registered to Registry", up.Output);
-        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1 })
+        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1, dashboardPort })
         {
             Assert.False(IsListening(port), $"port {port} is still in use after up exited");
         }
@@ -39,7 +50,7 @@ public sealed class UpTests
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains("database", output, StringComparison.Ordinal);
@@ -56,7 +67,7 @@ public sealed class UpTests
         await other.StartRegistryAsync(registryPort);
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {registryPort} for the registry is already in use; nothing was started.", output, StringComparison.Ordinal);
@@ -75,12 +86,43 @@ public sealed class UpTests
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {firstServerPort + 1} for server-{firstServerPort + 1} is already in use", output, StringComparison.Ordinal);
         Assert.DoesNotContain("registry    |", output, StringComparison.Ordinal);
         Assert.False(IsListening(registryPort), "up started a registry although a server port was taken");
+    }
+
+    [Fact]
+    public async Task Up_DashboardPortTaken_FailsBeforeStartingAnything()
+    {
+        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1]);
+        using var holder = new TcpListener(IPAddress.Loopback, dashboardPort);
+        holder.Start();
+
+        var (code, output) = await ProcessCluster.RunAsync(
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
+            "--dashboard-port", Text(dashboardPort));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Port {dashboardPort} for the dashboard is already in use; nothing was started.", output, StringComparison.Ordinal);
+        Assert.False(IsListening(registryPort), "up started a registry although the dashboard port was taken");
+    }
+
+    private static int FreePort(int[] except)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 60_000);
+            if (!except.Contains(port) && IsFree(port))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("Found no free port.");
     }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

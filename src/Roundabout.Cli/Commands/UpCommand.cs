@@ -12,6 +12,8 @@ internal static class UpCommand
         var registryPort = PortOption("--registry-port", DefaultPorts.Registry, "the registry");
         var databasePort = PortOption("--database-port", DefaultPorts.Database, "the database");
         var firstServerPort = PortOption("--first-server-port", DefaultPorts.Server, "the first server");
+        var dashboardPort = PortOption("--dashboard-port", Dashboard.DashboardOptions.DefaultPort, "the dashboard's web page");
+        var noDashboard = new Option<bool>("--no-dashboard") { Description = "Start no dashboard (the live web page)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the database keeps its files (default: the database's own default, data/database)." };
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep the database in memory only: nothing survives the session." };
         var policy = new Option<string?>("--policy")
@@ -20,15 +22,21 @@ internal static class UpCommand
             Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
         };
 
-        var command = new Command("up", "Starts the registry (8000), the database (8001) and N servers (9001...), waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
+        var command = new Command("up", "Starts the registry (8000), the database (8001), N servers (9001...) and the dashboard (http://127.0.0.1:8080/), " +
+            "waits until all are healthy, then opens the client menu. When the client exits, stops them all.")
         {
-            servers, registryPort, databasePort, firstServerPort, dataDir, inMemory, policy,
+            servers, registryPort, databasePort, firstServerPort, dashboardPort, noDashboard, dataDir, inMemory, policy,
         };
         command.Validators.Add(r =>
         {
             if (r.GetValue(inMemory) && r.GetValue(dataDir) is not null)
             {
                 r.AddError("--in-memory and --data-dir cannot be used together.");
+            }
+
+            if (r.GetValue(noDashboard) && r.GetResult(dashboardPort) is { Implicit: false })
+            {
+                r.AddError("--no-dashboard and --dashboard-port cannot be used together.");
             }
         });
         command.SetAction((result, cancellationToken) =>
@@ -39,6 +47,7 @@ internal static class UpCommand
                 RegistryPort = result.GetValue(registryPort),
                 DatabasePort = result.GetValue(databasePort),
                 FirstServerPort = result.GetValue(firstServerPort),
+                DashboardPort = result.GetValue(noDashboard) ? null : result.GetValue(dashboardPort),
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],

@@ -10,6 +10,9 @@ internal sealed class UpOptions
 
     public int FirstServerPort { get; init; } = Contracts.DefaultPorts.Server;
 
+    /// <summary>The dashboard's web port; null starts no dashboard.</summary>
+    public int? DashboardPort { get; init; } = Dashboard.DashboardOptions.DefaultPort;
+
     public string? DataDir { get; init; }
 
     public bool InMemory { get; init; }
