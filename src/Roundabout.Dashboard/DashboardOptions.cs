@@ -30,7 +30,7 @@ public sealed class DashboardOptions
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The deadline of each call the dashboard makes.</summary>
-    public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many membership events the timeline keeps.</summary>
     public int TimelineLength { get; init; } = 50;

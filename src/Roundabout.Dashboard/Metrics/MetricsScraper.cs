@@ -22,24 +22,30 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var members = state.Members.Where(m => m.Metadata.ContainsKey(MetadataKey)).ToArray();
-                foreach (var gone in _trackers.Keys.Where(a => !members.Any(m => string.Equals(m.Address, a, StringComparison.OrdinalIgnoreCase))).ToArray())
-                {
-                    _trackers.Remove(gone);
-                }
-
-                if (members.Length == 0)
-                {
-                    continue;
-                }
-
-                var results = await Task.WhenAll(members.Select(m => ScrapeAsync(m.Address, m.Metadata[MetadataKey], stoppingToken)));
-                state.SetTraffic(results.ToDictionary(r => r.Address, r => r.Traffic, StringComparer.OrdinalIgnoreCase));
+                await ScrapeOnceAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>One round: every member with a metrics endpoint, at once.</summary>
+    internal async Task ScrapeOnceAsync(CancellationToken cancellationToken)
+    {
+        var members = state.Members.Where(m => m.Metadata.ContainsKey(MetadataKey)).ToArray();
+        foreach (var gone in _trackers.Keys.Where(a => !members.Any(m => string.Equals(m.Address, a, StringComparison.OrdinalIgnoreCase))).ToArray())
+        {
+            _trackers.Remove(gone);
+        }
+
+        if (members.Length == 0)
+        {
+            return;
+        }
+
+        var results = await Task.WhenAll(members.Select(m => ScrapeAsync(m.Address, m.Metadata[MetadataKey], cancellationToken)));
+        state.SetTraffic(results.ToDictionary(r => r.Address, r => r.Traffic, StringComparer.OrdinalIgnoreCase));
     }
 
     private async Task<(string Address, TrafficView Traffic)> ScrapeAsync(string address, string advertised, CancellationToken cancellationToken)

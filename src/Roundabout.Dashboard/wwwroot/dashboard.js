@@ -124,7 +124,8 @@
     const status = document.getElementById("accumulators-status");
     if (view.reachable) {
       status.textContent = "From the database at " + view.database + ", read at " + clock(view.readAt) + "." +
-        (view.truncated ? " The database holds more accumulators than are shown; name one with --accumulator to show it." : "");
+        (view.truncated ? " Some accumulators may be missing: the database holds more keys under acc/ than one read returns " +
+          "(recent multiplies' dedupe records share the prefix); start the dashboard with --accumulator NAME to always show one." : "");
       status.classList.remove("bad");
     } else {
       status.textContent = "\u2717 The database at " + view.database + " is unreachable (" + view.error + ")" +
