@@ -23,13 +23,17 @@ public sealed class LiveCluster : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Either may be missing when InitializeAsync failed part-way.
         try
         {
-            Browser?.Dispose();
+            (Browser as IDisposable)?.Dispose();
         }
         finally
         {
-            await Cluster.DisposeAsync();
+            if (Cluster is not null)
+            {
+                await Cluster.DisposeAsync();
+            }
         }
     }
 }
