@@ -9,6 +9,7 @@ public static class ComponentTag
         ("Roundabout.Database", "Database"),
         ("Roundabout.Server", "Server"),
         ("Roundabout.Client", "Client"),
+        ("Roundabout.Dashboard", "Dashboard"),
         ("Roundabout.Cli", "Roundabout"),
     ];
 

@@ -4,7 +4,7 @@ public sealed class CommandLineTests
 {
     public static TheoryData<string> Commands => new()
     {
-        "up", "registry", "database", "server", "client", "sum", "multiply", "servers", "accumulator", "reset", "bench",
+        "up", "registry", "database", "server", "dashboard", "client", "sum", "multiply", "servers", "accumulator", "reset", "bench",
     };
 
     [Theory]

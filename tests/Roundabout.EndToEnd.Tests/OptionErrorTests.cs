@@ -21,6 +21,8 @@ public sealed partial class OptionErrorTests
         ["--first-server-port"] = ["nine"],
         ["--first-metrics-port"] = ["x", "0", "65535"],
         ["--metrics-port"] = ["abc", "70000", "-1"],
+        ["--dashboard-port"] = ["web", "0"],
+        ["--accumulator"] = ["bad name!", "<b>"],
         ["--servers"] = ["abc", "0"],
         ["--listen"] = ["everywhere"],
         ["--registry"] = ["not-an-address"],

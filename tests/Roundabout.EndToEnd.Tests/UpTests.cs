@@ -9,11 +9,14 @@ public sealed class UpTests
     public async Task Up_StartsEverythingRunsTheMenu_AndStopsAllWhenTheClientExits()
     {
         var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
+        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1, .. Enumerable.Range(firstMetricsPort, 4)]);
         await using var up = CliProcess.Start(
             "up", "--servers", "2", "--in-memory",
-            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+            "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort),
+            "--dashboard-port", Text(dashboardPort));
 
         await up.WaitForLineAsync(@"All components are up", TimeSpan.FromSeconds(90));
+        await up.WaitForLineAsync(@"\[Roundabout\] Dashboard: http://127\.0\.0\.1:" + dashboardPort + "/$");
         // Every component's metrics endpoint is printed, and answers with its own instruments.
         var metrics = $"registry http://127.0.0.1:{firstMetricsPort}/metrics, database http://127.0.0.1:{firstMetricsPort + 1}/metrics, " +
             $"server-{firstServerPort} http://127.0.0.1:{firstMetricsPort + 2}/metrics, server-{firstServerPort + 1} http://127.0.0.1:{firstMetricsPort + 3}/metrics";
@@ -22,6 +25,14 @@ public sealed class UpTests
         {
             Assert.Contains("roundabout_registry_members", await http.GetStringAsync(new Uri($"http://127.0.0.1:{firstMetricsPort}/metrics")), StringComparison.Ordinal);
             Assert.Contains("target_info{service_name=\"roundabout-server\"", await http.GetStringAsync(new Uri($"http://127.0.0.1:{firstMetricsPort + 3}/metrics")), StringComparison.Ordinal);
+        }
+
+        using (var http = new HttpClient())
+        {
+            var page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{dashboardPort}/")).DefaultTimeout();
+            Assert.Contains("<h1>Roundabout</h1>", page, StringComparison.Ordinal);
+            var state = await http.GetStringAsync(new Uri($"http://127.0.0.1:{dashboardPort}/api/state")).DefaultTimeout();
+            Assert.Contains($"localhost:{firstServerPort + 1}", state, StringComparison.Ordinal);
         }
 
         foreach (var line in new[] { "1", "2", "3", "2", "7", "3" })
@@ -35,7 +46,7 @@ public sealed class UpTests
         Assert.Matches(@"\b7\b", up.Output);
         Assert.Matches(@"registry\s+\| .*\[Registry\] Service Registry running on port :" + registryPort, up.Output);
         Assert.Matches(@"server-" + firstServerPort + @"\s+\| .*\[Server\] Successfully registered to Registry", up.Output);
-        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1, firstMetricsPort, firstMetricsPort + 3 })
+        foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1, firstMetricsPort, firstMetricsPort + 3, dashboardPort })
         {
             Assert.False(IsListening(port), $"port {port} is still in use after up exited");
         }
@@ -48,7 +59,7 @@ public sealed class UpTests
         await using var up = CliProcess.Start(
             "up", "--servers", "1", "--in-memory", "--log-format", "json",
             "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
-            "--first-metrics-port", Text(firstMetricsPort));
+            "--first-metrics-port", Text(firstMetricsPort), "--no-dashboard");
 
         await up.WaitForLineAsync(@"^\{.*""Component"":""up"".*All components are up", TimeSpan.FromSeconds(90));
         await up.WriteLineAsync("3");
@@ -70,7 +81,7 @@ public sealed class UpTests
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains("database", output, StringComparison.Ordinal);
@@ -87,7 +98,7 @@ public sealed class UpTests
         await other.StartRegistryAsync(registryPort);
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {registryPort} for the registry is already in use; nothing was started.", output, StringComparison.Ordinal);
@@ -106,7 +117,7 @@ public sealed class UpTests
         holder.Start();
 
         var (code, output) = await ProcessCluster.RunAsync(
-            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {firstServerPort + 1} for server-{firstServerPort + 1} is already in use", output, StringComparison.Ordinal);
@@ -123,11 +134,42 @@ public sealed class UpTests
 
         var (code, output) = await ProcessCluster.RunAsync(
             "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort),
-            "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort));
+            "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort), "--no-dashboard");
 
         Assert.Equal(1, code);
         Assert.Contains($"Port {firstMetricsPort + 1} for the database's metrics is already in use; nothing was started. Stop what holds it or choose another port with --first-metrics-port.", output, StringComparison.Ordinal);
         Assert.False(IsListening(registryPort), "up started a registry although a metrics port was taken");
+    }
+
+    [Fact]
+    public async Task Up_DashboardPortTaken_FailsBeforeStartingAnything()
+    {
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
+        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1, .. Enumerable.Range(firstMetricsPort, 4)]);
+        using var holder = new TcpListener(IPAddress.Loopback, dashboardPort);
+        holder.Start();
+
+        var (code, output) = await ProcessCluster.RunAsync(
+            "up", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort),
+            "--dashboard-port", Text(dashboardPort));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"Port {dashboardPort} for the dashboard is already in use; nothing was started.", output, StringComparison.Ordinal);
+        Assert.False(IsListening(registryPort), "up started a registry although the dashboard port was taken");
+    }
+
+    private static int FreePort(int[] except)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 60_000);
+            if (!except.Contains(port) && IsFree(port))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("Found no free port.");
     }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -18,6 +18,7 @@ internal static class RootCommandFactory
             RegistryCommand.Create(),
             DatabaseCommand.Create(),
             ServerCommand.Create(),
+            DashboardCommand.Create(),
         };
         foreach (var command in ClientCommands.Create())
         {

@@ -24,6 +24,9 @@ internal sealed class UpOptions
 
     public int ServerMetricsPort(int index) => FirstMetricsPort + 2 + index;
 
+    /// <summary>The dashboard's web port; null starts no dashboard.</summary>
+    public int? DashboardPort { get; init; } = Dashboard.DashboardOptions.DefaultPort;
+
     public string? DataDir { get; init; }
 
     public bool InMemory { get; init; }

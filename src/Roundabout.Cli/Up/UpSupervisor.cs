@@ -79,7 +79,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
     {
         CheckPortsFree();
         MakeCertificates();
-        var width = $"server-{options.FirstServerPort + options.Servers - 1}".Length;
+        var width = Math.Max($"server-{options.FirstServerPort + options.Servers - 1}".Length, options.DashboardPort is null ? 0 : "dashboard".Length);
         var registry = Start("registry", options.RegistryPort, width,
             ["registry", "--port", Text(options.RegistryPort), "--metrics-port", Text(options.RegistryMetricsPort), .. ServeArgs], _infrastructure);
         string[] storage = options.InMemory ? ["--in-memory"] : options.DataDir is { } dir ? ["--data-dir", dir] : [];
@@ -100,11 +100,21 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
                 _servers);
         }
 
+        // The dashboard is a client like any other: it starts with the servers and shows them arrive.
+        var dashboard = options.DashboardPort is { } dashboardPort
+            ? Start("dashboard", dashboardPort, width, ["dashboard", "--port", Text(dashboardPort), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}"], _infrastructure)
+            : null;
+
         await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
         foreach (var server in _servers)
         {
             using var serverChannel = Channel(server.Port);
             await WaitHealthyAsync(server, serverChannel, cancellationToken);
+        }
+
+        if (dashboard is not null)
+        {
+            await WaitDashboardAsync(dashboard, cancellationToken);
         }
 
         // Each one answered as itself; make sure none has exited since.
@@ -116,6 +126,10 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         var ports = string.Join(", ", Enumerable.Range(options.FirstServerPort, options.Servers).Select(p => $":{p}"));
         Say($"Metrics (Prometheus text): {string.Join(", ", MetricsUrls())}.");
         Say($"All components are up: registry :{options.RegistryPort}, database :{options.DatabasePort}, servers {ports}. Starting the client.");
+        if (dashboard is not null)
+        {
+            Say($"Dashboard: {DashboardUrl(dashboard.Port)}");
+        }
     }
 
     /// <summary>Each component's metrics endpoint, named.</summary>
@@ -170,6 +184,10 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         ports.Add((options.RegistryMetricsPort, "the registry's metrics", "--first-metrics-port"));
         ports.Add((options.DatabaseMetricsPort, "the database's metrics", "--first-metrics-port"));
         ports.AddRange(Enumerable.Range(0, options.Servers).Select(i => (options.ServerMetricsPort(i), $"server-{options.FirstServerPort + i}'s metrics", "--first-metrics-port")));
+        if (options.DashboardPort is { } dashboardPort)
+        {
+            ports.Add((dashboardPort, "the dashboard", "--dashboard-port (or --no-dashboard)"));
+        }
         var clash = ports.GroupBy(p => p.Port).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
@@ -215,6 +233,34 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
             return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
         }, cancellationToken);
     }
+
+    /// <summary>The dashboard speaks HTTP/1.1, not gRPC: its health is a plain GET, answered with the instance id like the others.</summary>
+    private async Task WaitDashboardAsync(ComponentProcess dashboard, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var url = new Uri(DashboardUrl(dashboard.Port) + "healthz");
+        await PollAsync("the dashboard to answer", async () =>
+        {
+            EnsureRunning(dashboard);
+            try
+            {
+                using var response = await http.GetAsync(url, cancellationToken);
+                if (!response.Headers.TryGetValues(GrpcHost.InstanceHeader, out var instance) || instance.FirstOrDefault() != dashboard.InstanceId)
+                {
+                    throw new StartFailedException($"Another process answers on port {dashboard.Port}, not the dashboard that up started; stop it or choose another port with --dashboard-port.");
+                }
+
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not listening yet, or too busy starting to answer within the request's timeout.
+                return false;
+            }
+        }, cancellationToken);
+    }
+
+    private static string DashboardUrl(int port) => $"http://127.0.0.1:{port}/";
 
     private async Task WaitRegisteredAsync(RegistryApi.RegistryClient registry, CancellationToken cancellationToken)
     {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the browser the dashboard's tests drive: Debian's chromium and chromium-driver
+# (/usr/bin/chromium, /usr/bin/chromedriver), only when they are missing. Safe to run again; says what it did.
+set -euo pipefail
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "browser: chromium and chromium-driver already installed ($(/usr/bin/chromedriver --version 2>/dev/null | awk '{print $2}'))"
+  exit 0
+fi
+
+echo "browser: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver
+
+[ -x /usr/bin/chromium ] || { echo "browser: /usr/bin/chromium is still missing after the install"; exit 1; }
+[ -x /usr/bin/chromedriver ] || { echo "browser: /usr/bin/chromedriver is still missing after the install"; exit 1; }
+echo "browser: installed ${missing[*]}"

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Net;
+using Roundabout.Contracts;
+using Roundabout.Dashboard;
+
+namespace Roundabout.Cli.Commands;
+
+/// <summary><c>roundabout dashboard</c>: the live web page of the system.</summary>
+internal static class DashboardCommand
+{
+    public static Command Create()
+    {
+        var port = CommonOptions.Port(DashboardOptions.DefaultPort, "the dashboard's web page");
+        var listen = CommonOptions.Listen();
+        var registry = CommonOptions.Registry();
+        var database = CommonOptions.Database();
+        var accumulator = new Option<string[]>("--accumulator")
+        {
+            Description = $"An accumulator to show even before it is found in the database (repeatable). Default: {ServiceNames.GlobalAccumulator}.",
+            AllowMultipleArgumentsPerToken = false,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var name in r.GetValueOrDefault<string[]>() ?? [])
+                    {
+                        if (!DashboardOptions.IsValidAccumulatorName(name))
+                        {
+                            r.AddError($"--accumulator takes a name of 1 to 64 letters, digits, '-', '_' or '.'; got '{name}'.");
+                        }
+                    }
+                },
+            },
+        };
+        var command = new Command("dashboard", "Serves a live web page of the system (port 8080 by default): the servers the registry lists with their " +
+            "health, renewals and request rates, a timeline of joins, leaves and evictions, and the accumulators. Open the URL it prints in a browser.")
+        {
+            port, listen, registry, database, accumulator,
+        };
+        command.SetAction((result, _) =>
+        {
+            var named = result.GetValue(accumulator) is { Length: > 0 } names ? names : [ServiceNames.GlobalAccumulator];
+            var options = new DashboardOptions
+            {
+                Port = result.GetValue(port),
+                Listen = IPAddress.Parse(result.GetValue(listen)!),
+                Registries = EndpointAddress.ParseList(result.GetValue(registry)),
+                Database = EndpointAddress.Parse(result.GetValue(database)),
+                Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
+            };
+            return HostRunner.RunAsync("Dashboard", options.Port, () => DashboardHost.Build(options));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using Roundabout.Contracts;
+
+namespace Roundabout.Dashboard;
+
+/// <summary>Where the dashboard listens, what it watches, and how often it samples.</summary>
+public sealed class DashboardOptions
+{
+    public const int DefaultPort = 8080;
+
+    /// <summary>The interface to bind; loopback unless opened with --listen.</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The HTTP port; 0 picks a free one.</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>The registries to watch, in order of preference; the dashboard fails over between them.</summary>
+    public IReadOnlyList<EndpointAddress> Registries { get; init; } = [EndpointAddress.Parse(DefaultPorts.RegistryAddress)];
+
+    /// <summary>The embedded database that holds the accumulators.</summary>
+    public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
+
+    /// <summary>The service whose instances are shown.</summary>
+    public string Service { get; init; } = ServiceNames.Calculator;
+
+    /// <summary>Accumulators always shown, besides those found in the database.</summary>
+    public IReadOnlyList<string> Accumulators { get; init; } = [ServiceNames.GlobalAccumulator];
+
+    /// <summary>How often each server's health, metrics and the accumulators are read.</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The deadline of each call the dashboard makes.</summary>
+    public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many membership events the timeline keeps.</summary>
+    public int TimelineLength { get; init; } = 50;
+
+    /// <summary>The most accumulators shown.</summary>
+    public int MaxAccumulators { get; init; } = 20;
+
+    /// <summary>Whether <paramref name="name"/> is a name a server accepts for an accumulator.</summary>
+    public static bool IsValidAccumulatorName(string name) => Roundabout.Dashboard.Accumulators.AccumulatorKeyNames.IsValidName(name);
+
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port), Port, "The port must be from 0 to 65535.");
+        }
+
+        if (Registries.Count == 0)
+        {
+            throw new ArgumentException("At least one registry address is required.", nameof(Registries));
+        }
+
+        if (SampleInterval <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SampleInterval), "The sample interval and the call deadline must be positive.");
+        }
+
+        if (Accumulators.FirstOrDefault(n => !IsValidAccumulatorName(n)) is { } bad)
+        {
+            throw new ArgumentException($"'{bad}' is not an accumulator name: 1 to 64 letters, digits, '-', '_' or '.'.", nameof(Accumulators));
+        }
+
+        if (TimelineLength < 1 || MaxAccumulators < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimelineLength), "The timeline and the accumulator list must hold at least one entry.");
+        }
+    }
+}

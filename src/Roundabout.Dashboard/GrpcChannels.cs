@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Roundabout.Contracts;
+
+namespace Roundabout.Dashboard;
+
+/// <summary>
+/// One gRPC channel per address the dashboard talks to (registries, the database, each server),
+/// created on first use and disposed with the dashboard or when a server leaves.
+/// </summary>
+internal sealed class GrpcChannels(DashboardOptions options) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.OrdinalIgnoreCase);
+
+    public GrpcChannel For(EndpointAddress address) =>
+        _channels.GetOrAdd(address.ToString(), _ => GrpcChannel.ForAddress(address.ToHttpUri(), new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Insecure,
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = options.CallDeadline,
+                EnableMultipleHttp2Connections = true,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+            },
+        }));
+
+    /// <summary>Closes the channels of servers that are gone; registries and the database are kept.</summary>
+    public void Retain(IEnumerable<string> addresses)
+    {
+        var keep = new HashSet<string>(addresses, StringComparer.OrdinalIgnoreCase);
+        keep.UnionWith(options.Registries.Select(r => r.ToString()));
+        keep.Add(options.Database.ToString());
+        foreach (var address in _channels.Keys)
+        {
+            if (!keep.Contains(address) && _channels.TryRemove(address, out var channel))
+            {
+                channel.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+
+        _channels.Clear();
+    }
+}

@@ -1,0 +1,57 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.Extensions.Hosting;
+using Roundabout.Contracts;
+using Roundabout.Dashboard.State;
+
+namespace Roundabout.Dashboard.Probing;
+
+/// <summary>
+/// Once per sample interval, asks every member for its health (grpc.health.v1, all members at
+/// once, each with the call deadline) and times the round trip: the dashboard's own latency sample.
+/// </summary>
+internal sealed class HealthProber(DashboardOptions options, DashboardState state, GrpcChannels channels, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.SampleInterval, time);
+        try
+        {
+            do
+            {
+                var members = state.Members;
+                channels.Retain(members.Select(m => m.Address));
+                var results = await Task.WhenAll(members.Select(m => ProbeAsync(m.Address, stoppingToken)));
+                state.SetHealth(results.ToDictionary(r => r.Address, r => r.Health, StringComparer.OrdinalIgnoreCase));
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<(string Address, HealthView Health)> ProbeAsync(string address, CancellationToken cancellationToken)
+    {
+        if (!EndpointAddress.TryParse(address, out var endpoint, out var error))
+        {
+            return (address, new HealthView(HealthStatus.Unreachable, null, time.GetUtcNow(), $"not an address: {error}"));
+        }
+
+        var started = time.GetTimestamp();
+        try
+        {
+            var reply = await new Health.HealthClient(channels.For(endpoint)).CheckAsync(
+                new HealthCheckRequest(),
+                deadline: time.GetUtcNow().UtcDateTime + options.CallDeadline,
+                cancellationToken: cancellationToken);
+            var roundTrip = time.GetElapsedTime(started).TotalMilliseconds;
+            var status = reply.Status == HealthCheckResponse.Types.ServingStatus.Serving ? HealthStatus.Serving : HealthStatus.NotServing;
+            return (address, new HealthView(status, roundTrip, time.GetUtcNow(), status == HealthStatus.Serving ? null : reply.Status.ToString()));
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (address, new HealthView(HealthStatus.Unreachable, null, time.GetUtcNow(), Membership.MembershipMonitor.Describe(ex)));
+        }
+    }
+}
