@@ -14,11 +14,12 @@ internal static class ClientRun
     /// <param name="body">The command; returns the exit code.</param>
     /// <param name="json">Print a failure as JSON.</param>
     /// <param name="afterStoreFault">What a one-shot user can do when the shared store was down (the outcome is unknown), appended to that error.</param>
-    public static async Task<int> RunAsync(RoundaboutClientOptions options, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null)
+    /// <param name="logOutput">Where the client's log lines go; stderr when null.</param>
+    public static async Task<int> RunAsync(RoundaboutClientOptions options, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null, TextWriter? logOutput = null)
     {
         try
         {
-            using var loggerFactory = ClientOptionSet.CreateLoggerFactory();
+            using var loggerFactory = ClientOptionSet.CreateLoggerFactory(output: logOutput);
             await using var client = RoundaboutClient.Create(options, loggerFactory);
             return await body(client);
         }

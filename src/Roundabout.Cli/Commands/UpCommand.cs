@@ -41,9 +41,9 @@ internal static class UpCommand
                 FirstServerPort = result.GetValue(firstServerPort),
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
-                ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],
+                Policy = ClientOptionSet.ParsePolicy(result.GetValue(policy)) ?? Client.BalancingPolicy.RoundRobin,
             };
-            return new UpSupervisor(options, Console.Out).RunAsync(cancellationToken);
+            return new UpSupervisor(options).RunAsync(cancellationToken);
         });
         return command;
     }

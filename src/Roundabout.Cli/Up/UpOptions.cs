@@ -14,8 +14,8 @@ internal sealed class UpOptions
 
     public bool InMemory { get; init; }
 
-    /// <summary>Extra arguments for the client, such as --policy p2c.</summary>
-    public IReadOnlyList<string> ClientArgs { get; init; } = [];
+    /// <summary>The client's balancing policy.</summary>
+    public Client.BalancingPolicy Policy { get; init; } = Client.BalancingPolicy.RoundRobin;
 
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
