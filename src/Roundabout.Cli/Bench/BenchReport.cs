@@ -93,7 +93,7 @@ public sealed record BenchReport(
         var lines = new List<string>
         {
             string.Create(c, $"[Client] Bench {Operation.ToString().ToLowerInvariant()}: {Requests} requests at concurrency {Concurrency} ({Policy}) in {Elapsed.TotalSeconds:0.00} s")
-                + (Interrupted ? " (interrupted: these figures cover the part that ran)" : string.Empty),
+                + (Interrupted ? " (interrupted)" : string.Empty),
             string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
             string.Create(c, $"Latency (ms): p50 {Latency.P50:0.000}  p90 {Latency.P90:0.000}  p99 {Latency.P99:0.000}  max {Latency.Max:0.000}"),
             "Requests per server:",
