@@ -29,7 +29,7 @@ internal static class ClientServersCommand
         command.Options.Add(set.Registry);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var console = LiveConsole.ForStandardOutput();
+            var console = LiveConsole.ForStandardOutput(readsKeys: false);
             var asJson = result.GetValue(json);
             return await ClientRun.RunAsync(set.Build(result), async client =>
             {

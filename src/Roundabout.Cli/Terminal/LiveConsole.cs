@@ -30,9 +30,12 @@ public sealed class LiveConsole
 
     public bool IsTerminal { get; }
 
-    /// <summary>Standard output, with the live region when both standard input and output are a terminal.</summary>
-    public static LiveConsole ForStandardOutput() =>
-        new(Console.Out, !Console.IsOutputRedirected && !Console.IsInputRedirected, ConsoleWidth);
+    /// <summary>
+    /// Standard output, with the live region when it is a terminal, and so is standard input when
+    /// <paramref name="readsKeys"/> (a prompt is edited there).
+    /// </summary>
+    public static LiveConsole ForStandardOutput(bool readsKeys = true) =>
+        new(Console.Out, !Console.IsOutputRedirected && !(readsKeys && Console.IsInputRedirected), ConsoleWidth);
 
     /// <summary>Standard error, with the live region when it is a terminal (progress lines).</summary>
     public static LiveConsole ForStandardError() => new(Console.Error, !Console.IsErrorRedirected, ConsoleWidth);
