@@ -32,8 +32,17 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Warning, "UNSAFE MULTIPLY, for teaching only: Multiply reads the value, multiplies and writes it back with no compare and no dedupe; concurrent multiplies will lose updates and retries will apply twice. Run 'roundabout verify' to see it.")]
     public static partial void UnsafeMultiply(ILogger logger);
 
-    [LoggerMessage(9, LogLevel.Warning, "Database at {Address} is not reachable yet ({Reason}); retrying in {Delay}")]
-    public static partial void DatabaseUnreachable(ILogger logger, string address, string reason, TimeSpan delay);
+    [LoggerMessage(9, LogLevel.Warning, "Accumulator store not reachable yet: {Store} ({Reason}); retrying in {Delay}")]
+    public static partial void DatabaseUnreachable(ILogger logger, string store, string reason, string delay);
+
+    [LoggerMessage(13, LogLevel.Information, "Accumulators are kept in {Store}")]
+    public static partial void StoreInUse(ILogger logger, string store);
+
+    [LoggerMessage(14, LogLevel.Warning, "Accumulator store unreachable for {Duration}, {Attempts} attempts: {Store} ({Reason}); still trying every {Delay} at most")]
+    public static partial void StoreStillUnreachable(ILogger logger, string duration, int attempts, string store, string reason, string delay);
+
+    [LoggerMessage(15, LogLevel.Information, "Accumulator store reached after {Duration} ({Attempts} failed attempts): {Store}")]
+    public static partial void StoreReached(ILogger logger, string duration, int attempts, string store);
 
     [LoggerMessage(10, LogLevel.Warning, "The shared store failed: {Reason}")]
     public static partial void StoreFailed(ILogger logger, string reason);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Hosting.Server;
+using Roundabout.Contracts;
 using Roundabout.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ internal sealed class ServerLifecycle(
             await _started.Task.WaitAsync(token);
             var address = $"{options.AdvertiseHost}:{server.GetBoundPort()}";
             identity.Set(address);
+            Log.StoreInUse(logger, options.EffectiveStore.Named);
             await WaitForStoreAsync(token);
             await agent.RegisterAsync(address, WithMetricsAddress(options.Metadata), token);
             Log.Running(logger, address);
@@ -84,11 +86,19 @@ internal sealed class ServerLifecycle(
     private async Task WaitForStoreAsync(CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
+        var longest = TimeSpan.FromSeconds(5);
+        var failures = new RepeatedFailure(timeProvider);
+        var named = options.EffectiveStore.Named;
         while (true)
         {
             try
             {
                 await store.GetAsync(Contracts.ServiceNames.GlobalAccumulator, cancellationToken);
+                if (failures.Succeed() is { } ended)
+                {
+                    Log.StoreReached(logger, HumanDuration.Format(ended.For), ended.Attempts, named);
+                }
+
                 return;
             }
             catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
@@ -99,9 +109,19 @@ internal sealed class ServerLifecycle(
             }
             catch (Exception ex) when (ex is RpcException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                Log.DatabaseUnreachable(logger, options.EffectiveStore.ToString(), ex is RpcException rpc ? rpc.Status.Detail : ex.Message, delay);
+                var reason = ex is RpcException rpc ? rpc.Status.Detail : ex.Message;
+                var report = failures.Fail();
+                if (report.Log == FailureLog.First)
+                {
+                    Log.DatabaseUnreachable(logger, named, reason, HumanDuration.Format(delay));
+                }
+                else if (report.Log == FailureLog.Summary)
+                {
+                    Log.StoreStillUnreachable(logger, HumanDuration.Format(report.For), report.Attempts, named, reason, HumanDuration.Format(longest));
+                }
+
                 await Task.Delay(delay, timeProvider, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, longest.Ticks));
             }
         }
     }

@@ -28,6 +28,14 @@ public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress>
 
     public static StoreAddress Etcd(IReadOnlyList<EndpointAddress> endpoints) => new(StoreKind.Etcd, endpoints);
 
+    /// <summary>How log lines name it: <c>the database at localhost:8001</c>, <c>Redis at localhost:6379</c>, <c>etcd at host:port,...</c>.</summary>
+    public string Named => Kind switch
+    {
+        StoreKind.Redis => "Redis at ",
+        StoreKind.Etcd => "etcd at ",
+        _ => "the database at ",
+    } + string.Join(',', Endpoints);
+
     public override string ToString() =>
         Kind switch { StoreKind.Redis => RedisScheme, StoreKind.Etcd => EtcdScheme, _ => EmbeddedScheme } + string.Join(',', Endpoints);
 

@@ -53,9 +53,23 @@ public sealed class JsonShapeTests
             TimeSpan.FromSeconds(2),
             new LatencySummary(1.5, 2.5, 9.25, 20),
             new Dictionary<string, long> { ["localhost:9001"] = 500, ["localhost:9002"] = 498 },
-            new Dictionary<string, long> { ["Unavailable"] = 2 });
+            new Dictionary<string, long> { ["Unavailable"] = 2 })
+        {
+            Policy = "p2c",
+            PlannedDuration = TimeSpan.FromSeconds(10),
+            Interrupted = true,
+        };
 
         var json = JsonDocument.Parse(report.ToJson()).RootElement;
+
+        Assert.Equal("sum", json.GetProperty("operation").GetString());
+        Assert.Equal(16, json.GetProperty("concurrency").GetInt32());
+        Assert.Equal("p2c", json.GetProperty("policy").GetString());
+        Assert.Equal(10, json.GetProperty("duration_s").GetDouble());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("requests_planned").ValueKind);
+        Assert.Equal(2, json.GetProperty("elapsed_s").GetDouble());
+        Assert.True(json.GetProperty("interrupted").GetBoolean());
+        Assert.StartsWith("1.0.0", json.GetProperty("version").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(1000, json.GetProperty("requests").GetInt64());
         Assert.Equal(2, json.GetProperty("errors").GetInt64());

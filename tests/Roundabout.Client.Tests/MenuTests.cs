@@ -89,13 +89,15 @@ public sealed class MenuTests
     [InlineData("1")]
     [InlineData("1", "2")]
     [InlineData("2")]
-    public async Task Menu_EndOfInputAtAnyPrompt_ExitsCleanlyWithZero(params string[] input)
+    public async Task Menu_EndOfInputAtAnyPrompt_ExitsLikeOption3WithZero(params string[] input)
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);
 
-        var (code, _) = await RunAsync(cluster, input);
+        var (code, lines) = await RunAsync(cluster, input);
 
         Assert.Equal(0, code);
+        Assert.Equal("[Client] Exiting.", lines[^1]);
+        Assert.EndsWith(":", lines[^2].TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,11 +15,52 @@ public sealed record BenchReport(
 {
     public double Rps => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
 
+    /// <summary>The balancing policy the client used, as the option spells it (round-robin, p2c).</summary>
+    public string Policy { get; init; } = "round-robin";
+
+    /// <summary>The run's planned length, when it was given as a duration.</summary>
+    public TimeSpan? PlannedDuration { get; init; }
+
+    /// <summary>The run's planned count, when it was given as a number of requests.</summary>
+    public long? PlannedRequests { get; init; }
+
+    /// <summary>Stopped before its planned end (Ctrl-C): the figures cover the part that ran.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>The version of the code that measured, with its commit.</summary>
+    public string Version { get; init; } = CodeVersion.Text;
+
     /// <summary>
-    /// <c>{"requests":N,"errors":N,"rps":X,"latency_ms":{"p50":..,"p90":..,"p99":..,"max":..},"servers":{..},"errors_by_status":{..}}</c>.
+    /// <c>{"operation":"sum","concurrency":16,"policy":"round-robin","duration_s":10,"requests_planned":null,
+    /// "elapsed_s":10.01,"interrupted":false,"version":"1.0.0+abc","requests":N,"errors":N,"rps":X,
+    /// "latency_ms":{"p50":..,"p90":..,"p99":..,"max":..},"servers":{..},"errors_by_status":{..}}</c>.
     /// </summary>
     public string ToJson() => ClientJson.Write(w =>
     {
+        w.WriteString("operation", Operation.ToString().ToLowerInvariant());
+        w.WriteNumber("concurrency", Concurrency);
+        w.WriteString("policy", Policy);
+        if (PlannedDuration is { } plannedDuration)
+        {
+            w.WriteNumber("duration_s", Math.Round(plannedDuration.TotalSeconds, 3));
+        }
+        else
+        {
+            w.WriteNull("duration_s");
+        }
+
+        if (PlannedRequests is { } plannedCount)
+        {
+            w.WriteNumber("requests_planned", plannedCount);
+        }
+        else
+        {
+            w.WriteNull("requests_planned");
+        }
+
+        w.WriteNumber("elapsed_s", Math.Round(Elapsed.TotalSeconds, 3));
+        w.WriteBoolean("interrupted", Interrupted);
+        w.WriteString("version", Version);
         w.WriteNumber("requests", Requests);
         w.WriteNumber("errors", Errors);
         w.WriteNumber("rps", Math.Round(Rps, 1));
@@ -51,7 +92,8 @@ public sealed record BenchReport(
         var c = CultureInfo.InvariantCulture;
         var lines = new List<string>
         {
-            string.Create(c, $"[Client] Bench {Operation.ToString().ToLowerInvariant()}: {Requests} requests at concurrency {Concurrency} in {Elapsed.TotalSeconds:0.00} s"),
+            string.Create(c, $"[Client] Bench {Operation.ToString().ToLowerInvariant()}: {Requests} requests at concurrency {Concurrency} ({Policy}) in {Elapsed.TotalSeconds:0.00} s")
+                + (Interrupted ? " (interrupted)" : string.Empty),
             string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
             string.Create(c, $"Latency (ms): p50 {Latency.P50:0.000}  p90 {Latency.P90:0.000}  p99 {Latency.P99:0.000}  max {Latency.Max:0.000}"),
             "Requests per server:",

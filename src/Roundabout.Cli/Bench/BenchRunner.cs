@@ -71,7 +71,12 @@ public static class BenchRunner
             elapsed,
             LatencySummary.From(latencies, maxMicroseconds),
             servers,
-            errorsByStatus);
+            errorsByStatus)
+        {
+            PlannedDuration = options.Duration,
+            PlannedRequests = options.Requests,
+            Interrupted = cancellationToken.IsCancellationRequested,
+        };
     }
 
     private static void AddAll(Dictionary<string, long> into, Dictionary<string, long> from)

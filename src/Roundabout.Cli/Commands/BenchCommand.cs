@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Roundabout.Client;
 using Roundabout.Cli.Bench;
+using Roundabout.Cli.Terminal;
 using Roundabout.Contracts;
 
 namespace Roundabout.Cli.Commands;
@@ -9,6 +10,11 @@ namespace Roundabout.Cli.Commands;
 /// <summary><c>roundabout bench</c>: load through the same client library the menu uses.</summary>
 internal static class BenchCommand
 {
+    /// <summary>The exit code of a run stopped by Ctrl-C, as a shell reports a process ended by SIGINT.</summary>
+    public const int InterruptedExitCode = 130;
+
+    private static readonly TimeSpan PlainProgressInterval = TimeSpan.FromSeconds(5);
+
     public static Command Create()
     {
         var set = new ClientOptionSet();
@@ -57,36 +63,52 @@ internal static class BenchCommand
                 r.AddError("--duration takes a duration up to 1h, such as 10s or 2m.");
             }
         });
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
+        command.SetAction(async (result, cancellationToken) =>
         {
-            var runFor = DurationText.ParseOrNull(result.GetValue(duration));
-            var options = new BenchOptions
+            // Progress and the client's warnings go to stderr, so stdout carries only the report (or its JSON).
+            var progress = LiveConsole.ForStandardError();
+            var clientOptions = set.Build(result);
+            return await ClientRun.RunAsync(clientOptions, set.Log.Read(result), async client =>
             {
-                Operation = ParseOperation(result.GetValue(op)) ?? BenchOperation.Sum,
-                Concurrency = result.GetValue(concurrency),
-                Duration = runFor,
-                Requests = result.GetValue(requests),
-                AccumulatorName = result.GetValue(name)!,
-                Factor = result.GetValue(factor)!,
-            };
-            var live = !Console.IsOutputRedirected;
-            using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
-            var report = await BenchRunner.RunAsync(client, options, live ? ShowProgress : null, cancellationToken: stop.Token);
-            if (live)
-            {
-                Console.Write("\r" + new string(' ', 78) + "\r");
-            }
-
-            Console.WriteLine(result.GetValue(json) ? report.ToJson() : report.ToText());
-            return report.Errors == 0 ? 0 : 1;
-        }, result.GetValue(json)));
+                var runFor = DurationText.ParseOrNull(result.GetValue(duration));
+                var options = new BenchOptions
+                {
+                    Operation = ParseOperation(result.GetValue(op)) ?? BenchOperation.Sum,
+                    Concurrency = result.GetValue(concurrency),
+                    Duration = runFor,
+                    Requests = result.GetValue(requests),
+                    AccumulatorName = result.GetValue(name)!,
+                    Factor = result.GetValue(factor)!,
+                    // Redrawn in place every second in a terminal; as plain lines, fewer of them.
+                    ProgressInterval = progress.IsTerminal ? TimeSpan.FromSeconds(1) : PlainProgressInterval,
+                };
+                using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
+                var report = await BenchRunner.RunAsync(client, options, p => ShowProgress(progress, p), cancellationToken: stop.Token);
+                progress.ClearLive();
+                report = report with { Policy = PolicyName(clientOptions.Policy) };
+                Console.WriteLine(result.GetValue(json) ? report.ToJson() : report.ToText());
+                return report.Interrupted ? InterruptedExitCode : report.Errors == 0 ? 0 : 1;
+            }, result.GetValue(json), logOutput: progress.IsTerminal ? new LiveConsoleWriter(progress) : null);
+        });
         return command;
     }
 
-    private static void ShowProgress(BenchProgress progress) =>
-        Console.Write(string.Create(
+    private static void ShowProgress(LiveConsole console, BenchProgress progress)
+    {
+        var line = string.Create(
             CultureInfo.InvariantCulture,
-            $"\r[Client] {progress.Elapsed.TotalSeconds,6:0.0} s  {progress.Completed,9} requests  {progress.Errors,6} errors  {progress.Rps,9:0.0} req/s"));
+            $"[Client] {progress.Elapsed.TotalSeconds,6:0.0} s  {progress.Completed,9} requests  {progress.Errors,6} errors  {progress.Rps,9:0.0} req/s");
+        if (console.IsTerminal)
+        {
+            console.SetLive(line);
+        }
+        else
+        {
+            console.WriteLine(line);
+        }
+    }
+
+    private static string PolicyName(BalancingPolicy policy) => policy == BalancingPolicy.PowerOfTwoChoices ? "p2c" : "round-robin";
 
     private static BenchOperation? ParseOperation(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Roundabout.Client;
 using Roundabout.Cli.Menu;
+using Roundabout.Cli.Terminal;
 
 namespace Roundabout.Cli.Commands;
 
@@ -29,10 +30,15 @@ internal static class ClientCommands
             "over it and fail over to another server. Option 4 fetches the list again.");
         set.AddTo(command);
         command.Options.Add(watch);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(
-            set.Build(result, result.GetValue(watch)),
-            set.Log.Read(result),
-            client => new ClientMenu(client, Console.In, Console.Out).RunAsync(cancellationToken)));
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var terminal = TerminalSession.ForStandardStreams();
+            return await ClientRun.RunAsync(
+                set.Build(result, result.GetValue(watch)),
+                set.Log.Read(result),
+                client => new ClientMenu(client, terminal.Menu).RunAsync(cancellationToken),
+                logOutput: terminal.LogOutput);
+        });
         return command;
     }
 }

@@ -52,9 +52,9 @@ internal sealed class ClientOptionSet
         };
     }
 
-    /// <summary>Client logs go to stderr, so stdout carries only the menu or the result (and stays valid JSON).</summary>
-    public static ILoggerFactory CreateLoggerFactory(LogSettings settings) =>
-        new ClientLoggerFactory(settings, Console.Error, TimeProvider.System);
+    /// <summary>Client logs go to stderr (or <paramref name="output"/>), so stdout carries only the menu or the result (and stays valid JSON).</summary>
+    public static ILoggerFactory CreateLoggerFactory(LogSettings settings, TextWriter? output = null) =>
+        new ClientLoggerFactory(settings, output ?? Console.Error, TimeProvider.System);
 
     public static BalancingPolicy? ParsePolicy(string? text) => text?.Trim().ToLowerInvariant() switch
     {

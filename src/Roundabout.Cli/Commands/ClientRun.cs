@@ -16,13 +16,14 @@ internal static class ClientRun
     /// <param name="body">The command; returns the exit code.</param>
     /// <param name="json">Print a failure as JSON.</param>
     /// <param name="afterStoreFault">What a one-shot user can do when the shared store was down (the outcome is unknown), appended to that error.</param>
-    public static async Task<int> RunAsync(RoundaboutClientOptions options, LogSettings log, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null)
+    /// <param name="logOutput">Where the client's log lines go; stderr when null.</param>
+    public static async Task<int> RunAsync(RoundaboutClientOptions options, LogSettings log, Func<RoundaboutClient, Task<int>> body, bool json = false, string? afterStoreFault = null, TextWriter? logOutput = null)
     {
         try
         {
             // Disposed last, after the client: that flushes every span of the command to the collector.
             using var telemetry = ClientTelemetrySetup.StartIfConfigured();
-            using var loggerFactory = ClientOptionSet.CreateLoggerFactory(log);
+            using var loggerFactory = ClientOptionSet.CreateLoggerFactory(log, logOutput);
             await using var client = RoundaboutClient.Create(options, loggerFactory);
             return await body(client);
         }

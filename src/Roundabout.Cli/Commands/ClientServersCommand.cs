@@ -1,17 +1,27 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Terminal;
 using Roundabout.Client;
+using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
 /// <summary><c>roundabout servers [--watch] [--json]</c>: what the registry lists.</summary>
 internal static class ClientServersCommand
 {
+    /// <summary>How often <c>--watch</c> reads the renewal times again: renewals are not events of the watch.</summary>
+    private static readonly TimeSpan _renewalRefresh = TimeSpan.FromSeconds(1);
+
     public static Command Create()
     {
         var set = new ClientOptionSet();
         var json = CommonOptions.Json();
-        var watch = new Option<bool>("--watch") { Description = "Keep following the registry and print the list after every change (Ctrl-C stops)." };
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "Keep following the registry: every join, leave and eviction with its time, and the list after it " +
+                "(in a terminal the list stays at the bottom with its renewal times kept current). Ctrl-C stops.",
+        };
         var command = new Command("servers", "Lists the servers the registry knows: address, last renewal, whether the registry holds them as suspect.")
         {
             json, watch,
@@ -19,52 +29,115 @@ internal static class ClientServersCommand
         command.Options.Add(set.Registry);
         set.Tls.AddTo(command);
         set.Log.AddTo(command);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
+        command.SetAction(async (result, cancellationToken) =>
         {
+            var console = LiveConsole.ForStandardOutput(readsKeys: false);
             var asJson = result.GetValue(json);
-            if (!result.GetValue(watch))
+            return await ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
             {
-                Print(await client.ListServersAsync(cancellationToken), asJson);
-                return 0;
-            }
-
-            using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
-            await client.WatchServersAsync(
-                (servers, change) =>
+                if (!result.GetValue(watch))
                 {
-                    if (!asJson)
-                    {
-                        Console.WriteLine($"[Client] {change}");
-                    }
+                    Console.WriteLine(asJson ? ClientJson.Of(await client.ListServersAsync(cancellationToken)) : Table(await client.ListServersAsync(cancellationToken)));
+                    return 0;
+                }
 
-                    Print(servers, asJson);
-                },
-                stop.Token);
-            return 0;
-        }, result.GetValue(json)));
+                using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
+                await new ServersWatch(client, console, asJson).RunAsync(stop.Token);
+                return 0;
+            }, asJson, logOutput: console.IsTerminal ? new LiveConsoleWriter(console) : null);
+        });
         return command;
     }
 
-    private static void Print(IReadOnlyList<ServerInfo> servers, bool asJson)
+    internal static string Table(IReadOnlyList<ServerInfo> servers)
     {
-        if (asJson)
-        {
-            Console.WriteLine(ClientJson.Of(servers));
-            return;
-        }
-
         if (servers.Count == 0)
         {
-            Console.WriteLine("No servers are registered. Start one with 'roundabout server --port 9001'.");
-            return;
+            return "No servers are registered. Start one with 'roundabout server --port 9001'.";
         }
 
-        Console.WriteLine($"{"ADDRESS",-24} {"LAST RENEWED (UTC)",-20} {"SUSPECT",-8} METADATA");
+        var lines = new List<string> { $"{"ADDRESS",-24} {"LAST RENEWED (UTC)",-20} {"SUSPECT",-8} METADATA" };
         foreach (var server in servers)
         {
             var renewed = server.LastRenewedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
             var metadata = string.Join(",", server.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-            Console.WriteLine($"{server.Address,-24} {renewed,-20} {(server.Suspect ? "yes" : "no"),-8} {metadata}");
+            lines.Add($"{server.Address,-24} {renewed,-20} {(server.Suspect ? "yes" : "no"),-8} {metadata}".TrimEnd());
         }
+
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>
+    /// Follows the watch stream. Each change prints a timestamped line; the list is printed after
+    /// it, or, in a terminal, kept at the bottom and redrawn every second with the renewal times
+    /// read again from the registry.
+    /// </summary>
+    private sealed class ServersWatch(RoundaboutClient client, LiveConsole console, bool asJson)
+    {
+        private readonly Lock _lock = new();
+        private IReadOnlyList<ServerInfo> _members = [];
+        private Dictionary<string, ServerInfo> _fresh = new(StringComparer.OrdinalIgnoreCase);
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            var refresh = console.IsTerminal && !asJson ? RefreshAsync(cancellationToken) : Task.CompletedTask;
+            await client.WatchServersAsync(OnChange, cancellationToken);
+            await refresh;
+            console.CommitLive();
+        }
+
+        private void OnChange(IReadOnlyList<ServerInfo> servers, string change)
+        {
+            if (asJson)
+            {
+                console.WriteLine(ClientJson.Of(servers));
+                return;
+            }
+
+            lock (_lock)
+            {
+                _members = servers;
+                console.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Client", LogLevel.Information, change, exception: null));
+                if (console.IsTerminal)
+                {
+                    console.SetLive(Table(Current()));
+                }
+                else
+                {
+                    console.WriteLine(Table(servers));
+                }
+            }
+        }
+
+        private async Task RefreshAsync(CancellationToken cancellationToken)
+        {
+            using var timer = new PeriodicTimer(_renewalRefresh);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    try
+                    {
+                        var listed = await client.ListServersAsync(cancellationToken);
+                        lock (_lock)
+                        {
+                            _fresh = listed.ToDictionary(s => s.Address, StringComparer.OrdinalIgnoreCase);
+                            console.SetLive(Table(Current()));
+                        }
+                    }
+                    catch (Grpc.Core.RpcException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // The watch reports an unreachable registry itself; the times stay as they were.
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        /// <summary>The members the watch knows, with the renewal times and suspicion the registry listed last.</summary>
+        private List<ServerInfo> Current() =>
+            _members.Select(m => _fresh.TryGetValue(m.Address, out var f) ? m with { LastRenewedAt = f.LastRenewedAt, Suspect = f.Suspect } : m).ToList();
     }
 }

@@ -64,11 +64,11 @@ internal static class UpCommand
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 Tls = result.GetValue(tls),
-                ClientArgs = result.GetValue(policy) is { } p ? ["--policy", p] : [],
+                Policy = ClientOptionSet.ParsePolicy(result.GetValue(policy)) ?? Client.BalancingPolicy.RoundRobin,
                 Log = log.Read(result),
                 LogArgs = [.. log.GivenArguments(result)],
             };
-            return new UpSupervisor(options, Console.Out).RunAsync(cancellationToken);
+            return new UpSupervisor(options).RunAsync(cancellationToken);
         });
         return command;
     }

@@ -18,17 +18,20 @@ public sealed class ClientMenu
     public const string Prompt = "[Client] Select an option: ";
 
     private readonly RoundaboutClient _client;
-    private readonly TextReader _input;
-    private readonly TextWriter _output;
+    private readonly IMenuConsole _console;
 
     public ClientMenu(RoundaboutClient client, TextReader input, TextWriter output)
+        : this(client, new StreamMenuConsole(input, output))
     {
-        _client = client;
-        _input = input;
-        _output = output;
     }
 
-    /// <summary>Runs until Exit or end of input (0), or until no registry answers at start (1).</summary>
+    public ClientMenu(RoundaboutClient client, IMenuConsole console)
+    {
+        _client = client;
+        _console = console;
+    }
+
+    /// <summary>Runs until Exit or end of input (0, both say "Exiting."), or until no registry answers at start (1).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -48,8 +51,8 @@ public sealed class ClientMenu
             var choice = await ReadAsync(Prompt, cancellationToken);
             if (choice is null)
             {
-                await _output.WriteLineAsync();
-                await _output.FlushAsync(cancellationToken);
+                // Ctrl-D ends the menu as option 3 does.
+                await ExitAsync();
                 return 0;
             }
 
@@ -73,11 +76,11 @@ public sealed class ClientMenu
 
     private async Task ShowMenuAsync()
     {
-        await _output.WriteLineAsync(Header);
-        await _output.WriteLineAsync(SumEntry);
-        await _output.WriteLineAsync(MultiplyEntry);
-        await _output.WriteLineAsync(ExitEntry);
-        await _output.WriteLineAsync(RefreshEntry);
+        await _console.WriteLineAsync(Header);
+        await _console.WriteLineAsync(SumEntry);
+        await _console.WriteLineAsync(MultiplyEntry);
+        await _console.WriteLineAsync(ExitEntry);
+        await _console.WriteLineAsync(RefreshEntry);
     }
 
     private async Task<bool> SumAsync(CancellationToken cancellationToken)
@@ -134,14 +137,13 @@ public sealed class ClientMenu
         return true;
     }
 
-    /// <summary>Reads a number; Input is null when the input ended (Valid false) or was invalid (Valid true: show the menu again).</summary>
+    /// <summary>Reads a number; Input is null when the input ended (Valid false: the menu has said it is exiting) or was invalid (Valid true: show the menu again).</summary>
     private async Task<(string? Input, bool Valid)> ReadNumberAsync(string prompt, string what, CancellationToken cancellationToken)
     {
         var line = await ReadAsync(prompt, cancellationToken);
         if (line is null)
         {
-            await _output.WriteLineAsync();
-            return (null, false);
+            return (null, await ExitAsync());
         }
 
         if (ExactInteger.TryParse(line, out _, out var error) != ParseOutcome.Ok)
@@ -183,17 +185,11 @@ public sealed class ClientMenu
 
     private async Task<string?> ReadAsync(string prompt, CancellationToken cancellationToken)
     {
-        await _output.WriteAsync(prompt);
-        await _output.FlushAsync(cancellationToken);
-        var line = await _input.ReadLineAsync(cancellationToken);
+        var line = await _console.ReadLineAsync(prompt, cancellationToken);
         return line is { Length: > ExactInteger.MaxDigits * 4 } ? line[..(ExactInteger.MaxDigits * 4)] + "..." : line;
     }
 
-    private async Task SayAsync(string message)
-    {
-        await _output.WriteLineAsync($"[Client] {message}");
-        await _output.FlushAsync();
-    }
+    private Task SayAsync(string message) => _console.WriteLineAsync($"[Client] {message}");
 
     private static string Shorten(string text) => text.Length <= 20 ? text : text[..17] + "...";
 }

@@ -34,8 +34,8 @@ internal sealed class UpOptions
     /// <summary>Run everything over TLS, with a CA made for this run.</summary>
     public bool Tls { get; init; }
 
-    /// <summary>Extra arguments for the client, such as --policy p2c.</summary>
-    public IReadOnlyList<string> ClientArgs { get; init; } = [];
+    /// <summary>The client's balancing policy.</summary>
+    public Client.BalancingPolicy Policy { get; init; } = Client.BalancingPolicy.RoundRobin;
 
     /// <summary>Up's own log format and level; with json, the children's lines are passed on as they are.</summary>
     public Hosting.LogSettings Log { get; init; } = new();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -7,6 +6,10 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Commands;
+using Roundabout.Cli.Menu;
+using Roundabout.Cli.Terminal;
+using Roundabout.Client;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Contracts.Security;
@@ -18,34 +21,41 @@ namespace Roundabout.Cli.Up;
 
 /// <summary>
 /// The one command that runs everything: the registry, the database and N servers as child
-/// processes, then the interactive client in this terminal. When the client exits, it stops the
-/// servers first (they deregister), then the database and the registry.
+/// processes, then the interactive client menu in this terminal. The components' log lines, each
+/// prefixed with its name, are printed above the menu's prompt, which is drawn again below them
+/// with what the user has typed. When the menu exits, it stops the servers first (they
+/// deregister), then the database and the registry.
 /// </summary>
-internal sealed class UpSupervisor(UpOptions options, TextWriter output)
+internal sealed class UpSupervisor(UpOptions options)
 {
     private static readonly TimeSpan _grace = TimeSpan.FromSeconds(10);
     private readonly List<ComponentProcess> _servers = [];
     private readonly List<ComponentProcess> _infrastructure = [];
     private ThrowawayCertificates? _certificates;
     private ClientTls? _dialTls;
+    private TextWriter _output = Console.Out;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        using var terminal = TerminalSession.ForStandardStreams();
+        _output = terminal.Output;
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; interrupted.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; interrupted.Cancel(); });
         try
         {
             await StartComponentsAsync(interrupted.Token);
-            return await RunClientAsync(interrupted.Token);
+            return await RunClientAsync(terminal, interrupted.Token);
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
+            terminal.Console.CommitLive();
             Say("Interrupted; stopping.");
             return 130;
         }
         catch (StartFailedException ex)
         {
+            terminal.Console.CommitLive();
             Say(ex.Message, LogLevel.Error);
             return 1;
         }
@@ -143,33 +153,30 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
         }
     }
 
-    private async Task<int> RunClientAsync(CancellationToken cancellationToken)
+    private async Task<int> RunClientAsync(TerminalSession terminal, CancellationToken cancellationToken)
     {
-        // The client shares this terminal: its standard input and output are not redirected.
-        var info = SelfLauncher.StartInfo(["client", "--registry", $"localhost:{options.RegistryPort}", .. DialArgs, .. options.ClientArgs, .. options.LogArgs]);
-        using var client = Process.Start(info) ?? throw new StartFailedException("The client could not be started.");
-        try
+        // The menu runs in this process, so that it and the components' lines share one console.
+        using var stopMenu = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var client = new RoundaboutClientOptions
         {
-            var clientExited = client.WaitForExitAsync(cancellationToken);
-            var components = _infrastructure.Concat(_servers).ToArray();
-            var first = await Task.WhenAny([clientExited, .. components.Select(c => c.Exited)]);
-            if (first != clientExited)
-            {
-                // A component died under the client: say which, stop everything, and fail.
-                var dead = components.First(c => c.HasExited);
-                throw new StartFailedException($"The {dead.Name} exited unexpectedly ({LastLine(dead)}); stopping everything.");
-            }
+            Registries = [EndpointAddress.Parse($"localhost:{options.RegistryPort}")],
+            Policy = options.Policy,
+            Tls = _dialTls,
+        };
+        // The menu logs as a client does: warnings and errors, unless up was asked for less.
+        var clientLog = options.Log.Minimum > LogLevel.Warning ? options.Log : options.Log with { Minimum = LogLevel.Warning };
+        var menu = ClientRun.RunAsync(client, clientLog, c => new ClientMenu(c, terminal.Menu).RunAsync(stopMenu.Token), logOutput: terminal.LogOutput);
+        var components = _infrastructure.Concat(_servers).ToArray();
+        var first = await Task.WhenAny([menu, .. components.Select(c => c.Exited)]);
+        if (first != menu)
+        {
+            // A component died under the client: say which, stop everything, and fail.
+            await stopMenu.CancelAsync();
+            var dead = components.First(c => c.HasExited);
+            throw new StartFailedException($"The {dead.Name} exited unexpectedly ({LastLine(dead)}); stopping everything.");
+        }
 
-            await clientExited;
-            return client.ExitCode;
-        }
-        finally
-        {
-            if (!client.HasExited)
-            {
-                client.Kill(entireProcessTree: true);
-            }
-        }
+        return await menu;
     }
 
     /// <summary>Every port is checked before anything starts, so a busy one stops <c>up</c> with nothing left running.</summary>
@@ -210,7 +217,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
 
     private ComponentProcess Start(string name, int port, int width, string[] args, List<ComponentProcess> group)
     {
-        var process = ComponentProcess.Start(name, port, width, [.. args, .. options.LogArgs], output, jsonLines: options.Log.Format == LogFormat.Json);
+        var process = ComponentProcess.Start(name, port, width, [.. args, .. options.LogArgs], _output, jsonLines: options.Log.Format == LogFormat.Json);
         group.Add(process);
         return process;
     }
@@ -340,7 +347,7 @@ internal sealed class UpSupervisor(UpOptions options, TextWriter output)
             return;
         }
 
-        output.WriteLine(options.Log.Format == LogFormat.Json
+        _output.WriteLine(options.Log.Format == LogFormat.Json
             ? JsonLogLine.Format(DateTimeOffset.UtcNow, "up", typeof(UpSupervisor).FullName!, level, default, message, exception: null, state: null)
             : ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Roundabout", level, message, exception: null));
     }

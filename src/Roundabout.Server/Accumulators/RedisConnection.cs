@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using StackExchange.Redis;
@@ -9,10 +10,11 @@ namespace Roundabout.Server.Accumulators;
 /// It does not abort when Redis is down at start: it keeps reconnecting in the background, and
 /// calls made meanwhile fail within the call deadline with <see cref="RedisStoreUnavailableException"/>.
 /// </summary>
-internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, TimeSpan callDeadline, ILogger<RedisConnection> logger)
+internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, TimeSpan callDeadline, ILogger<RedisConnection> logger, TimeProvider? time = null)
     : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly RepeatedFailure _outage = new(time ?? TimeProvider.System);
     private ConnectionMultiplexer? _multiplexer;
     private readonly Lock _connectedLock = new();
     private Action<IConnectionMultiplexer>? _onConnected;
@@ -48,8 +50,8 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
             if (_multiplexer is null)
             {
                 var multiplexer = await ConnectionMultiplexer.ConnectAsync(Configuration()).WaitAsync(cancellationToken);
-                multiplexer.ConnectionFailed += (_, e) => Log.RedisConnectionFailed(logger, e.EndPoint?.ToString() ?? Description, e.FailureType.ToString());
-                multiplexer.ConnectionRestored += (_, e) => Log.RedisConnectionRestored(logger, e.EndPoint?.ToString() ?? Description);
+                multiplexer.ConnectionFailed += (_, e) => OnFailed(e);
+                multiplexer.ConnectionRestored += (_, e) => OnRestored(e);
                 lock (_connectedLock)
                 {
                     Volatile.Write(ref _multiplexer, multiplexer);
@@ -68,6 +70,42 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
             _connectGate.Release();
         }
     }
+
+    // Each endpoint has two connections (commands and pub/sub) that fail and come back together: one line is enough.
+    private void OnFailed(ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Interactive)
+        {
+            return;
+        }
+
+        var report = _outage.Fail();
+        if (report.Log == FailureLog.First)
+        {
+            Log.RedisConnectionFailed(logger, Text(e.EndPoint), e.FailureType.ToString());
+        }
+        else if (report.Log == FailureLog.Summary)
+        {
+            Log.RedisStillUnreachable(logger, Text(e.EndPoint), HumanDuration.Format(report.For), report.Attempts, e.FailureType.ToString());
+        }
+    }
+
+    private void OnRestored(ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Interactive && _outage.Succeed() is { } ended)
+        {
+            Log.RedisConnectionRestored(logger, Text(e.EndPoint), HumanDuration.Format(ended.For));
+        }
+    }
+
+    /// <summary>host:port, as the user wrote it (a DnsEndPoint prints as "Unspecified/host:port").</summary>
+    private string Text(EndPoint? endpoint) => endpoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        IPEndPoint ip => ip.ToString(),
+        null => string.Join(',', endpoints),
+        var other => other.ToString() ?? string.Join(',', endpoints),
+    };
 
     private ConfigurationOptions Configuration()
     {

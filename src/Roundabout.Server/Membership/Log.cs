@@ -8,7 +8,7 @@ internal static partial class Log
     public static partial void Registered(ILogger logger);
 
     [LoggerMessage(102, LogLevel.Warning, "Registry at {Registry} is not reachable yet ({Reason}); retrying in {Delay}")]
-    public static partial void RegistryUnreachable(ILogger logger, string registry, string reason, TimeSpan delay);
+    public static partial void RegistryUnreachable(ILogger logger, string registry, string reason, string delay);
 
     [LoggerMessage(103, LogLevel.Error, "Registry at {Registry} refused the registration: {Reason}")]
     public static partial void RegistrationRefused(ILogger logger, string registry, string reason);
@@ -36,4 +36,10 @@ internal static partial class Log
 
     [LoggerMessage(111, LogLevel.Information, "Switched to Registry at {Registry}")]
     public static partial void SwitchedRegistry(ILogger logger, string registry);
+
+    [LoggerMessage(112, LogLevel.Warning, "Registry unreachable for {Duration}, {Attempts} attempts (last: {Registry}, {Reason}); still trying")]
+    public static partial void RegistryStillUnreachable(ILogger logger, string duration, int attempts, string registry, string reason);
+
+    [LoggerMessage(113, LogLevel.Information, "Registry at {Registry} reached again after {Duration} ({Attempts} failed attempts)")]
+    public static partial void RegistryReachedAgain(ILogger logger, string registry, string duration, int attempts);
 }

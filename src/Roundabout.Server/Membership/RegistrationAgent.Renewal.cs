@@ -49,10 +49,12 @@ public sealed partial class RegistrationAgent
             try
             {
                 await client.RenewAsync(new RenewRequest { LeaseId = lease.Id }, HeartbeatCall(cancellationToken));
+                Reached(name);
                 return;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
             {
+                Reached(name);
                 Log.LeaseLost(_logger, name);
                 Interlocked.CompareExchange(ref _lease, null, lease);
                 await RegisterAgainAsync(cancellationToken);
@@ -65,7 +67,7 @@ public sealed partial class RegistrationAgent
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.RenewFailed(_logger, name, Reason(ex));
+                Failed(name, Reason(ex), () => Log.RenewFailed(_logger, name, Reason(ex)));
                 Failover();
             }
         }
@@ -88,6 +90,7 @@ public sealed partial class RegistrationAgent
                 var granted = Lease.From(reply);
                 _granted = granted;
                 Volatile.Write(ref _lease, granted);
+                Reached(name);
                 Log.RegisteredAgain(_logger, name);
                 return;
             }
@@ -98,7 +101,7 @@ public sealed partial class RegistrationAgent
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.RegisterAgainFailed(_logger, name, Reason(ex));
+                Failed(name, Reason(ex), () => Log.RegisterAgainFailed(_logger, name, Reason(ex)));
                 Failover();
             }
         }

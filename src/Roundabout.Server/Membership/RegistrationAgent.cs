@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Contracts.Security;
 using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
@@ -25,6 +26,7 @@ public sealed partial class RegistrationAgent : IDisposable
 
     // The last lease granted, kept for its timings after the lease itself is lost.
     private Lease? _granted;
+    private readonly RepeatedFailure _outage;
     private Task? _renewing;
     private int _current;
     private int _disposed;
@@ -34,6 +36,7 @@ public sealed partial class RegistrationAgent : IDisposable
         _options = options;
         _timeProvider = timeProvider;
         _logger = logger;
+        _outage = new RepeatedFailure(timeProvider);
         _registries = options.Registries
             .Select(address =>
             {
@@ -73,6 +76,7 @@ public sealed partial class RegistrationAgent : IDisposable
             {
                 var reply = await client.RegisterAsync(request, Headers(), Deadline(_options.CallDeadline), cancellationToken);
                 _lease = _granted = Lease.From(reply);
+                Reached(name);
                 Log.Registered(_logger);
                 _renewing ??= Task.Run(() => RenewLoopAsync(_stop.Token), CancellationToken.None);
                 return;
@@ -84,7 +88,8 @@ public sealed partial class RegistrationAgent : IDisposable
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                Log.RegistryUnreachable(_logger, name, Reason(ex), delay);
+                var retryIn = delay;
+                Failed(name, Reason(ex), () => Log.RegistryUnreachable(_logger, name, Reason(ex), HumanDuration.Format(retryIn)));
                 _current = (_current + 1) % _registries.Length;
                 await Task.Delay(delay, _timeProvider, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
@@ -146,6 +151,28 @@ public sealed partial class RegistrationAgent : IDisposable
             {
                 // Stopping anyway: the deregistration below still runs.
             }
+        }
+    }
+
+    /// <summary>Logs the first failure of a run in full, then only a summary now and then (one failure a second would flood the log).</summary>
+    private void Failed(string registry, string reason, Action logFirst)
+    {
+        var report = _outage.Fail();
+        if (report.Log == FailureLog.First)
+        {
+            logFirst();
+        }
+        else if (report.Log == FailureLog.Summary)
+        {
+            Log.RegistryStillUnreachable(_logger, HumanDuration.Format(report.For), report.Attempts, registry, reason);
+        }
+    }
+
+    private void Reached(string registry)
+    {
+        if (_outage.Succeed() is { } ended)
+        {
+            Log.RegistryReachedAgain(_logger, registry, HumanDuration.Format(ended.For), ended.Attempts);
         }
     }
 
