@@ -33,7 +33,7 @@ public static class DashboardHost
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Listen, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
-        builder.Logging.AddExerciseConsole("Dashboard");
+        builder.Logging.AddExerciseConsole("Dashboard", options.Log);
 
         var services = builder.Services;
         services.AddSingleton(options);

@@ -8,6 +8,9 @@ public sealed class DashboardOptions
 {
     public const int DefaultPort = 8080;
 
+    /// <summary>The log format and level.</summary>
+    public Hosting.LogSettings Log { get; init; } = new();
+
     /// <summary>The interface to bind; loopback unless opened with --listen.</summary>
     public IPAddress Listen { get; init; } = IPAddress.Loopback;
 

@@ -37,6 +37,8 @@ internal static class DashboardCommand
         {
             port, listen, registry, database, accumulator,
         };
+        var log = LogOptions.ForComponent();
+        log.AddTo(command);
         command.SetAction((result, _) =>
         {
             var named = result.GetValue(accumulator) is { Length: > 0 } names ? names : [ServiceNames.GlobalAccumulator];
@@ -47,8 +49,9 @@ internal static class DashboardCommand
                 Registries = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
+                Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Dashboard", options.Port, () => DashboardHost.Build(options));
+            return HostRunner.RunAsync("Dashboard", options.Port, options.Log, () => DashboardHost.Build(options));
         });
         return command;
     }
