@@ -66,6 +66,7 @@ public static class GrpcHost
             });
         }
 
+        app.Use(MalformedMessageCheck.InvokeAsync);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;
