@@ -29,9 +29,14 @@ internal static class ClientCommands
             "over it and fail over to another server. Option 4 fetches the list again.");
         set.AddTo(command);
         command.Options.Add(watch);
-        command.SetAction((result, cancellationToken) => ClientRun.RunAsync(
-            set.Build(result, result.GetValue(watch)),
-            client => new ClientMenu(client, Console.In, Console.Out).RunAsync(cancellationToken)));
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            // Started by up, which has gone (kill -9): nobody is left to use the menu, so leave too.
+            using var orphanWatch = Up.ParentWatch.WhenParentExits(() => Environment.Exit(1));
+            return await ClientRun.RunAsync(
+                set.Build(result, result.GetValue(watch)),
+                client => new ClientMenu(client, Console.In, Console.Out).RunAsync(cancellationToken));
+        });
         return command;
     }
 }
