@@ -58,7 +58,7 @@ public static class DatabaseHost
         }
 
         app.MapGrpcService<DatabaseService>();
-        app.MapGrpcDefaults();
+        app.MapGrpcDefaults(Contracts.Database.V1.Database.Descriptor);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseHost).FullName!);
         app.Lifetime.ApplicationStarted.Register(() =>
         {

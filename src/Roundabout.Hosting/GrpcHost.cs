@@ -106,7 +106,8 @@ public static class GrpcHost
     /// mapped on this host (such as <c>roundabout.calculator.v1.Calculator</c>), each with the
     /// component's overall health.
     /// </summary>
-    public static WebApplication MapGrpcDefaults(this WebApplication app)
+    /// <param name="checkedServices">The component's own services: their requests are checked to be valid messages (<see cref="MalformedMessageCheck"/>).</param>
+    public static WebApplication MapGrpcDefaults(this WebApplication app, params Google.Protobuf.Reflection.ServiceDescriptor[] checkedServices)
     {
         if (Environment.GetEnvironmentVariable(InstanceVariable) is { Length: > 0 } instance)
         {
@@ -118,6 +119,8 @@ public static class GrpcHost
         }
 
         TelemetrySetup.MapTelemetry(app);
+        var limit = app.Services.GetRequiredService<IOptions<GrpcServiceOptions>>().Value.MaxReceiveMessageSize ?? int.MaxValue;
+        app.Use(new MalformedMessageCheck(checkedServices, limit).InvokeAsync);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         var health = app.Services.GetRequiredService<IOptions<GrpcHealthChecksOptions>>().Value;

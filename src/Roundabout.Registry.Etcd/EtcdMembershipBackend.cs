@@ -365,7 +365,7 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private RpcException Failed(RpcException ex)
     {
         Log.CallFailed(_logger, _description, $"{ex.StatusCode}: {ex.Status.Detail}");
-        return Unavailable($"etcd at {_description} could not serve the registry ({ex.StatusCode}: {ex.Status.Detail}); retry, or use another registry");
+        return Unavailable($"etcd at {_description} could not serve the registry ({ex.StatusCode}: {ex.Status.Detail}); check that a majority of its members run, then retry");
     }
 
     private static RpcException Unavailable(string message) => new(new Status(StatusCode.Unavailable, message));

@@ -64,7 +64,7 @@ public static class RegistryHost
 
         var app = builder.Build();
         app.MapGrpcService<RegistryService>();
-        app.MapGrpcDefaults();
+        app.MapGrpcDefaults(Contracts.Registry.V1.Registry.Descriptor);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RegistryHost).FullName!);
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -62,7 +62,7 @@ public sealed class RegistryHostOptions
         var errors = new List<string>();
         if (Port is < 0 or > 65535)
         {
-            errors.Add($"port {Port} is out of range; use 0 to 65535");
+            errors.Add($"--port {Port} is out of range; use 0 to 65535");
         }
 
         if (MetricsPort is < 0 or > 65535)
@@ -76,12 +76,12 @@ public sealed class RegistryHostOptions
 
         if (Ttl < TimeSpan.FromMilliseconds(100) || Ttl > TimeSpan.FromHours(1))
         {
-            errors.Add($"TTL {Ttl.TotalSeconds} s is out of range; use 0.1 s to 1 h (default 3 s)");
+            errors.Add($"--ttl {Ttl.TotalSeconds} s is out of range; use 0.1 s to 1 h (default 3 s)");
         }
 
         if (RenewInterval is { } renew && (renew < TimeSpan.FromMilliseconds(10) || renew > Ttl / 2))
         {
-            errors.Add($"renew interval {renew.TotalSeconds} s must be from 0.01 s to half the TTL ({(Ttl / 2).TotalSeconds} s), " +
+            errors.Add($"--renew-interval {renew.TotalSeconds} s must be from 0.01 s to half the TTL ({(Ttl / 2).TotalSeconds} s), " +
                 "so that a lost renewal does not evict a live server (default TTL / 3)");
         }
 
@@ -92,7 +92,7 @@ public sealed class RegistryHostOptions
 
         if (Token is not null && (Token.Length is 0 or > MaxTokenLength || Token.Any(c => c is <= ' ' or > '~')))
         {
-            errors.Add($"the token must be 1 to {MaxTokenLength} printable ASCII characters without spaces");
+            errors.Add($"--token: the token must be 1 to {MaxTokenLength} printable ASCII characters without spaces");
         }
 
         if (WatchBufferCapacity is < 1 or > 100_000)

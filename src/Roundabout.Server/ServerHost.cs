@@ -61,7 +61,7 @@ public static class ServerHost
         }
 
         app.MapGrpcService<CalculatorService>();
-        app.MapGrpcDefaults();
+        app.MapGrpcDefaults(Contracts.Calculator.V1.Calculator.Descriptor);
         return app;
     }
 

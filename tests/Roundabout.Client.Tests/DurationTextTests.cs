@@ -1,5 +1,6 @@
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class DurationTextTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class FailoverTests
 {
     [Fact]

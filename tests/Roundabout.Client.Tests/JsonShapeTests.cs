@@ -3,6 +3,7 @@ using Roundabout.Cli.Bench;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class JsonShapeTests
 {
     [Fact]

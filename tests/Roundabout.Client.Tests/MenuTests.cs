@@ -3,6 +3,7 @@ using Roundabout.Client.Tests.Fakes;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class MenuTests
 {
     private static readonly string[] _menu =

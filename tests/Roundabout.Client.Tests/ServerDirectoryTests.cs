@@ -6,6 +6,7 @@ using Roundabout.Contracts;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class ServerDirectoryTests
 {
     [Fact]

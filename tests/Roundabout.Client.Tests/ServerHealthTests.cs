@@ -4,6 +4,7 @@ using Roundabout.Client.Balancing;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class ServerHealthTests
 {
     private readonly FakeTimeProvider _time = new();

@@ -3,6 +3,7 @@ using Roundabout.Cli.Verify;
 
 namespace Roundabout.Client.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class VerifyCheckerTests
 {
     private static MultiplyRecord Ack(int prime) => new(prime, $"r{prime}", MultiplyOutcomeKind.Acknowledged, "x", null);

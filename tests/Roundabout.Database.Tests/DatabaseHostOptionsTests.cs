@@ -1,5 +1,6 @@
 namespace Roundabout.Database.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class DatabaseHostOptionsTests
 {
     [Fact]

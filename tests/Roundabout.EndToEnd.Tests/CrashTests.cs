@@ -13,6 +13,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// process is killed with SIGKILL. Factoring the final value proves every acknowledged multiply
 /// was applied exactly once and nothing else was applied.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class CrashTests
 {
     private const int Workers = 4;

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>The exercise's lesson, through the real executable: a piped menu run takes the servers in turn from its first call.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class FirstCallsTests
 {
     [Fact]

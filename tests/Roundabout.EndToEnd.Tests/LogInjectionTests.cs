@@ -8,6 +8,7 @@ using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>A client's text can neither forge a log line nor put a NUL into a log, on any component.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class LogInjectionTests
 {
     private const string Forged = "2026/11/26 06:59:11 [Server] FAKE LOG LINE";

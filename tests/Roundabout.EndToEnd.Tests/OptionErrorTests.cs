@@ -10,6 +10,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// new option is covered the day it is added), answers a malformed value with one line that names
 /// the option and what it takes, and exit code 2: never a stack trace.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed partial class OptionErrorTests
 {
     /// <summary>A malformed value per option; an option missing here fails the test until one is added.</summary>

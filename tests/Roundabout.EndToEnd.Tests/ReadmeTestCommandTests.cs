@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>The README's test command must work on a machine with only the .NET SDK, and be what CI runs.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed partial class ReadmeTestCommandTests
 {
     [Fact]

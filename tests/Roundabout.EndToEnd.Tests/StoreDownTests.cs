@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>With the database down, one-shot commands blame the database, say what a one-shot user can do, and speak JSON with --json.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class StoreDownTests
 {
     [Fact]

@@ -3,13 +3,14 @@ using System.Net.Sockets;
 
 namespace Roundabout.EndToEnd.Tests;
 
+[Trait(Tier.Name, Tier.Process)]
 public sealed class UpTests
 {
     [Fact]
     public async Task Up_StartsEverythingRunsTheMenu_AndStopsAllWhenTheClientExits()
     {
         var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
-        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1, .. Enumerable.Range(firstMetricsPort, 4)]);
+        var dashboardPort = firstMetricsPort + 4; // FreePorts keeps it free too
         await using var up = CliProcess.Start(
             "up", "--servers", "2", "--in-memory",
             "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort), "--first-metrics-port", Text(firstMetricsPort),
@@ -42,8 +43,11 @@ public sealed class UpTests
 
         Assert.Equal(0, await up.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("--- Client MENU ---", up.Output, StringComparison.Ordinal);
-        Assert.Matches(@"\b5\b", up.Output);
-        Assert.Matches(@"\b7\b", up.Output);
+        // The client's own lines (the components' lines carry a "name | " prefix), each naming one of up's servers.
+        var clientLines = up.Lines.Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^[\w-]+\s+\| ")).ToArray();
+        var servers = $"localhost:(?:{firstServerPort}|{firstServerPort + 1})";
+        Assert.Contains(clientLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"\[Client\] Result: 5 \(computed by server {servers}\)$"));
+        Assert.Contains(clientLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"\[Client\] GlobalAccumulator is now 7 \(computed by server {servers}\)$"));
         Assert.Matches(@"registry\s+\| .*\[Registry\] Service Registry running on port :" + registryPort, up.Output);
         Assert.Matches(@"server-" + firstServerPort + @"\s+\| .*\[Server\] Successfully registered to Registry", up.Output);
         foreach (var port in new[] { registryPort, databasePort, firstServerPort, firstServerPort + 1, firstMetricsPort, firstMetricsPort + 3, dashboardPort })
@@ -145,7 +149,7 @@ public sealed class UpTests
     public async Task Up_DashboardPortTaken_FailsBeforeStartingAnything()
     {
         var (registryPort, databasePort, firstServerPort, firstMetricsPort) = FreePorts();
-        var dashboardPort = FreePort(except: [registryPort, databasePort, firstServerPort, firstServerPort + 1, .. Enumerable.Range(firstMetricsPort, 4)]);
+        var dashboardPort = firstMetricsPort + 4; // FreePorts keeps it free too
         using var holder = new TcpListener(IPAddress.Loopback, dashboardPort);
         holder.Start();
 
@@ -156,20 +160,6 @@ public sealed class UpTests
         Assert.Equal(1, code);
         Assert.Contains($"Port {dashboardPort} for the dashboard is already in use; nothing was started.", output, StringComparison.Ordinal);
         Assert.False(IsListening(registryPort), "up started a registry although the dashboard port was taken");
-    }
-
-    private static int FreePort(int[] except)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 60_000);
-            if (!except.Contains(port) && IsFree(port))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("Found no free port.");
     }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -189,35 +179,14 @@ public sealed class UpTests
     }
 
     /// <summary>
-    /// Four free ports: the third with a free neighbour (up uses consecutive server ports), the
-    /// fourth with three (the metrics ports of the registry, the database and two servers).
+    /// Four free ports from below the ephemeral range (no other test's port-0 listener or connection
+    /// can take them before up binds them): the registry's, the database's, the first server's
+    /// (with a free neighbour: up uses consecutive server ports) and the first metrics port (with
+    /// three free after it: the metrics of the registry, the database and two servers).
     /// </summary>
     internal static (int Registry, int Database, int FirstServer, int FirstMetrics) FreePorts()
     {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var ports = Enumerable.Range(0, 4).Select(_ => Random.Shared.Next(20_000, 60_000)).ToArray();
-            int[] wanted = [ports[0], ports[1], ports[2], ports[2] + 1, ports[3], ports[3] + 1, ports[3] + 2, ports[3] + 3];
-            if (wanted.Distinct().Count() == wanted.Length && wanted.All(IsFree))
-            {
-                return (ports[0], ports[1], ports[2], ports[3]);
-            }
-        }
-
-        throw new InvalidOperationException("Found no free ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        var first = Roundabout.Testing.FreePorts.Block(9); // the ninth for the dashboard: FirstMetrics + 4
+        return (first, first + 1, first + 2, first + 4);
     }
 }

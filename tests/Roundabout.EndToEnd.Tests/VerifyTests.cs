@@ -6,6 +6,7 @@ using Roundabout.Contracts.Calculator.V1;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>`roundabout verify` as a learner runs it: against safe servers it holds, even with a server killed; against racy ones it shows lost updates.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class VerifyTests
 {
     [Fact]

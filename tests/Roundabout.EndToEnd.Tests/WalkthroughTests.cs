@@ -1,6 +1,7 @@
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>The exercise's five-terminal walkthrough, with the real executable in each terminal.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class WalkthroughTests
 {
     private const string Stamp = ProcessCluster.Stamp;
@@ -32,11 +33,19 @@ public sealed class WalkthroughTests
         Assert.Contains("2. Execute Stateful Multiplication (GlobalAccumulator * Factor)", output, StringComparison.Ordinal);
         Assert.Contains("3. Exit", output, StringComparison.Ordinal);
         Assert.Contains("[Client] Select an option:", output, StringComparison.Ordinal);
-        Assert.Matches(@"\b5\b", output);
-        Assert.Matches(@"\b30\b", output);
-        Assert.Matches(@"\b4\b", output);
-        Assert.Matches(@"\b20\b", output);
-        Assert.Contains($"localhost:{firstPort}", output, StringComparison.Ordinal);
-        Assert.Contains($"localhost:{secondPort}", output, StringComparison.Ordinal);
+
+        // Each answer on its own line, with the server that computed it; four calls round-robin over two servers.
+        var servers = $@"(?<server>localhost:(?:{firstPort}|{secondPort}))";
+        var answers = new[]
+        {
+            $@"\[Client\] Result: 5 \(computed by server {servers}\)$",
+            $@"\[Client\] Result: 30 \(computed by server {servers}\)$",
+            $@"\[Client\] GlobalAccumulator is now 4 \(computed by server {servers}\)$",
+            $@"\[Client\] GlobalAccumulator is now 20 \(computed by server {servers}\)$",
+        }.Select(pattern => client.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, pattern)).SingleOrDefault(m => m.Success)).ToArray();
+        Assert.All(answers, answer => Assert.True(answer is not null, $"an answer is missing from the client's output:\n{output}"));
+        Assert.Equal(
+            new[] { $"localhost:{firstPort}", $"localhost:{secondPort}" }.Order(StringComparer.Ordinal),
+            answers.Select(a => a!.Groups["server"].Value).Distinct().Order(StringComparer.Ordinal));
     }
 }

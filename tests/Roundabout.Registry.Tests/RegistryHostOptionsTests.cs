@@ -1,5 +1,6 @@
 namespace Roundabout.Registry.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class RegistryHostOptionsTests
 {
     [Fact]

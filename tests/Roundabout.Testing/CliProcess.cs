@@ -149,12 +149,30 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILL to this process alone, not its children: what a crash of it does to the processes
+    /// it started (<see cref="Kill"/> takes the whole tree down).
+    /// </summary>
+    public void KillAlone()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, Signals.Kill);
+        }
+    }
+
+    /// <summary>SIGSTOP: the process is frozen (its sockets stay open and accept connections, nothing answers).</summary>
+    public void Pause() => _ = Kill(_process.Id, Signals.Stop);
+
+    /// <summary>SIGCONT: a paused process carries on.</summary>
+    public void Resume() => _ = Kill(_process.Id, Signals.Continue);
+
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate()
     {
         if (!_process.HasExited)
         {
-            _ = Kill(_process.Id, 15);
+            _ = Kill(_process.Id, Signals.Terminate);
         }
     }
 
@@ -177,6 +195,15 @@ public sealed class CliProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Linux signal numbers.</summary>
+    private static class Signals
+    {
+        public const int Kill = 9;
+        public const int Terminate = 15;
+        public const int Continue = 18;
+        public const int Stop = 19;
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

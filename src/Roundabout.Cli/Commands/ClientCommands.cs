@@ -32,6 +32,8 @@ internal static class ClientCommands
         command.Options.Add(watch);
         command.SetAction(async (result, cancellationToken) =>
         {
+            // Started by up, which has gone (kill -9): nobody is left to use the menu, so leave too.
+            using var orphanWatch = Up.ParentWatch.WhenParentExits(() => Environment.Exit(1));
             using var terminal = TerminalSession.ForStandardStreams();
             return await ClientRun.RunAsync(
                 set.Build(result, result.GetValue(watch)),

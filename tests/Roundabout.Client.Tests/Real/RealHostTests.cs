@@ -3,12 +3,13 @@ using Roundabout.Cli.Bench;
 namespace Roundabout.Client.Tests.Real;
 
 /// <summary>The client against the real registry, database and servers.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class RealHostTests
 {
     [Fact]
     public async Task RoundRobin_OverRealServers_CyclesThroughThemInOrder()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 3);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 3);
         var client = cluster.CreateClient();
         await Eventually.UntilAsync(async () => (await client.RefreshAsync()).Count == 3, "three servers are registered");
         await BalancingTests.WarmUpAsync(client, 3);
@@ -29,7 +30,7 @@ public sealed class RealHostTests
     [Fact]
     public async Task ConcurrentMultiplies_ThroughRealServers_AreAllApplied()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 2);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 2);
         var client = cluster.CreateClient();
         await Eventually.UntilAsync(async () => (await client.RefreshAsync()).Count == 2, "two servers are registered");
         var name = $"real-{Guid.NewGuid():N}";
@@ -49,7 +50,7 @@ public sealed class RealHostTests
     [Fact]
     public async Task Bench_OneOfThreeServerProcessesKilledAsWithKill9_NoCallFails()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 0);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 0);
         var servers = new List<(CliProcess Process, string Address)>();
         for (var i = 0; i < 3; i++)
         {

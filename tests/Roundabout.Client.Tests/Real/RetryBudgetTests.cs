@@ -9,12 +9,13 @@ namespace Roundabout.Client.Tests.Real;
 /// One retry layer, and it fails over only when that can help: a stopped database (which every
 /// server shares) ends the call at the first server, and the error names the database.
 /// </summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class RetryBudgetTests
 {
     [Fact]
     public async Task Multiply_DatabaseStopped_IsSentToOneServerOnly_AndTheErrorNamesTheDatabaseAndItsAddress()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 0);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 0);
         var received = new AttemptCounter();
         for (var i = 0; i < 2; i++)
         {
@@ -45,7 +46,7 @@ public sealed class RetryBudgetTests
     [Fact]
     public async Task Multiply_DatabaseStopped_IsNotRetried_EvenWithAHigherMaximum()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 0);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 0);
         var received = new AttemptCounter();
         await cluster.AddServerAsync(services => services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<CountingInterceptor>(received)));
 

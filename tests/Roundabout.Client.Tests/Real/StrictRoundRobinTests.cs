@@ -1,12 +1,13 @@
 namespace Roundabout.Client.Tests.Real;
 
 /// <summary>Round-robin is strict from a fresh session's first call: every server in list order.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class StrictRoundRobinTests
 {
     [Fact]
     public async Task FreshClient_FirstCalls_GoToEveryServerInListOrder()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 3);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 3);
         var probe = cluster.CreateClient();
         await Eventually.UntilAsync(async () => (await probe.ListServersAsync()).Count == 3, "three servers are registered");
 
@@ -28,7 +29,7 @@ public sealed class StrictRoundRobinTests
     [Fact]
     public async Task FreshClient_AServerThatRefusesConnections_DoesNotHoldTheFirstCallUp()
     {
-        await using var cluster = await RealCluster.StartAsync(servers: 1);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 1);
         var (killed, killedAddress) = await cluster.AddServerProcessAsync();
         var probe = cluster.CreateClient();
         await Eventually.UntilAsync(async () => (await probe.ListServersAsync()).Count == 2, "two servers are registered");

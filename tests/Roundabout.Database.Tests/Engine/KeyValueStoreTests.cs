@@ -4,6 +4,7 @@ using static Roundabout.Database.Tests.StoreFactory;
 
 namespace Roundabout.Database.Tests.Engine;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class KeyValueStoreTests
 {
     private static readonly CancellationToken _none = CancellationToken.None;

@@ -6,6 +6,7 @@ using Roundabout.Contracts.Database.V1;
 
 namespace Roundabout.Database.Tests.Grpc;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class DatabaseServiceTests
 {
     private static ByteString Bytes(string text) => ByteString.CopyFromUtf8(text);

@@ -9,6 +9,7 @@ using DatabaseClient = Roundabout.Contracts.Database.V1.Database.DatabaseClient;
 namespace Roundabout.Database.Tests.Grpc;
 
 /// <summary>A full disk does not stop the database: reads go on, writes are refused and resume by themselves.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class DiskFullTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

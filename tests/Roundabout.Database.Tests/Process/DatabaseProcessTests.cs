@@ -10,6 +10,7 @@ using DatabaseClient = Roundabout.Contracts.Database.V1.Database.DatabaseClient;
 namespace Roundabout.Database.Tests.Process;
 
 /// <summary>The real <c>roundabout database</c> executable: start-up lines, refusal of a damaged log, and kill -9.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class DatabaseProcessTests : IDisposable
 {
     private const string RunningLine = @"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[Database\] Shared Memory running on port :(?<port>\d+)$";
@@ -88,6 +89,7 @@ public sealed class DatabaseProcessTests : IDisposable
         var acked = new ConcurrentDictionary<string, (string Value, long Version)>();
         var ackedCounts = new ConcurrentBag<long>();
         long maxVersion = 0;
+        var killed = false; // Before the kill, any error fails the test: only the crash may end the load.
 
         await using (var db = CliProcess.Start("database", "--port", "0", "--data-dir", _dir.Path))
         {
@@ -108,7 +110,7 @@ public sealed class DatabaseProcessTests : IDisposable
                         acked[key] = (value, reply.Version);
                         InterlockedMax(ref maxVersion, reply.Version);
                     }
-                    catch (RpcException)
+                    catch (RpcException) when (Volatile.Read(ref killed))
                     {
                         return; // The database died: this write's outcome is unknown.
                     }
@@ -131,7 +133,7 @@ public sealed class DatabaseProcessTests : IDisposable
                             InterlockedMax(ref maxVersion, cas.Version);
                         }
                     }
-                    catch (RpcException)
+                    catch (RpcException) when (Volatile.Read(ref killed))
                     {
                         return;
                     }
@@ -140,6 +142,8 @@ public sealed class DatabaseProcessTests : IDisposable
             var load = writers.Concat(incrementers).ToList();
 
             await Eventually.UntilAsync(() => acked.Count >= 400 && ackedCounts.Count >= 20, "the load has some acknowledged writes", TimeSpan.FromSeconds(90));
+            Assert.All(load, task => Assert.False(task.IsFaulted, $"a load worker failed before the kill: {task.Exception?.InnerException?.Message}"));
+            Volatile.Write(ref killed, true);
             db.Kill();
             await Task.WhenAll(load).WaitAsync(TimeSpan.FromSeconds(60));
         }

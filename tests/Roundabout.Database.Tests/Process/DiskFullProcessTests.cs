@@ -8,6 +8,7 @@ using DatabaseClient = Roundabout.Contracts.Database.V1.Database.DatabaseClient;
 namespace Roundabout.Database.Tests.Process;
 
 /// <summary>The real <c>roundabout database</c> on a small tmpfs that fills up (needs root, as CI has).</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class DiskFullProcessTests
 {
     private const string RunningLine = @"\[Database\] Shared Memory running on port :(?<port>\d+)$";

@@ -3,6 +3,7 @@ using Roundabout.Database.Storage;
 
 namespace Roundabout.Database.Tests.Storage;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class Crc32CTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Roundabout.Database.Storage;
 namespace Roundabout.Database.Tests.Storage;
 
 /// <summary>A data directory the database cannot use is reported with its real cause, not as "in use".</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class DataDirectoryTests
 {
     [Fact]

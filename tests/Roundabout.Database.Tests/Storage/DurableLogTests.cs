@@ -6,6 +6,7 @@ using static Roundabout.Database.Tests.StoreFactory;
 
 namespace Roundabout.Database.Tests.Storage;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class DurableLogTests : IDisposable
 {
     private static readonly CancellationToken _none = CancellationToken.None;

@@ -4,6 +4,7 @@ using Roundabout.Contracts.Registry.V1;
 namespace Roundabout.Registry.Tests.Grpc;
 
 /// <summary>The eviction guard as clients see it: suspects are listed with the flag, then evicted.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class EvictionGuardOverGrpcTests
 {
     [Fact]

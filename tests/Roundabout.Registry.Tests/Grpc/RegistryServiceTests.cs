@@ -4,6 +4,7 @@ using Roundabout.Contracts.Registry.V1;
 namespace Roundabout.Registry.Tests.Grpc;
 
 /// <summary>The registry over real sockets: a host on 127.0.0.1 with a free port.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class RegistryServiceTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Roundabout.Registry.Grpc;
 
 namespace Roundabout.Registry.Tests.Grpc;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class RequestRulesTests
 {
     [Theory]

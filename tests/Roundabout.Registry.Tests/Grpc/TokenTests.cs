@@ -4,6 +4,7 @@ using Roundabout.Contracts.Registry.V1;
 namespace Roundabout.Registry.Tests.Grpc;
 
 /// <summary>With a shared token set, writes without it are refused and change nothing; reads stay open.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class TokenTests
 {
     private const string Token = "s3cret-token";

@@ -3,6 +3,7 @@ using Roundabout.Contracts.Registry.V1;
 
 namespace Roundabout.Registry.Tests.Grpc;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class WatchTests
 {
     [Fact]

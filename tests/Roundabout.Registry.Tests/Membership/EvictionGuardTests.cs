@@ -4,6 +4,7 @@ using Roundabout.Registry.Membership;
 namespace Roundabout.Registry.Tests.Membership;
 
 /// <summary>The eviction guard and lease expiry of the in-memory backend, on fake time.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class EvictionGuardTests
 {
     private static readonly TimeSpan _ttl = TimeSpan.FromSeconds(3);

@@ -3,6 +3,7 @@ using Roundabout.Registry.Membership;
 
 namespace Roundabout.Registry.Tests.Membership;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class InMemoryLimitsTests
 {
     private static readonly IReadOnlyDictionary<string, string> _none = new Dictionary<string, string>();

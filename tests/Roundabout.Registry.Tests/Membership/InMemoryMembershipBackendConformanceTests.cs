@@ -3,6 +3,7 @@ using Roundabout.Registry.Membership;
 
 namespace Roundabout.Registry.Tests.Membership;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class InMemoryMembershipBackendConformanceTests : MembershipBackendConformanceTests
 {
     private readonly FakeTimeProvider _time = new();

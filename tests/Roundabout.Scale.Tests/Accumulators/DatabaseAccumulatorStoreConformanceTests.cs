@@ -3,6 +3,7 @@ using Roundabout.Server.Accumulators;
 namespace Roundabout.Scale.Tests.Accumulators;
 
 /// <summary>The store contract on Roundabout's own durable database: the embedded default.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class DatabaseAccumulatorStoreConformanceTests(DatabaseFixture database) : AccumulatorStoreConformance, IClassFixture<DatabaseFixture>
 {
     protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(database.CreateStore(multiplyBatch: multiplyBatch));

@@ -7,6 +7,7 @@ using Roundabout.Server.Accumulators;
 namespace Roundabout.Scale.Tests.Accumulators;
 
 /// <summary>Accumulators on a real three-member etcd cluster while its members die: nothing acknowledged is lost or doubled.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdAccumulatorFailoverTests
 {
     private static CancellationToken Timeout => new CancellationTokenSource(TaskTimeouts.Default).Token;

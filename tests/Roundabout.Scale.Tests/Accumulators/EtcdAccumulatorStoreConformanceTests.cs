@@ -3,6 +3,7 @@ using Roundabout.Server.Accumulators;
 namespace Roundabout.Scale.Tests.Accumulators;
 
 /// <summary>The store contract on a real etcd.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdAccumulatorStoreConformanceTests(EtcdAccumulatorFixture etcd) : AccumulatorStoreConformance, IClassFixture<EtcdAccumulatorFixture>
 {
     protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(etcd.CreateStore(multiplyBatch));

@@ -3,6 +3,7 @@ using Roundabout.Server.Accumulators;
 namespace Roundabout.Scale.Tests.Accumulators;
 
 /// <summary>The store contract on a real redis-server.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class RedisAccumulatorStoreConformanceTests(RedisFixture redis) : AccumulatorStoreConformance, IClassFixture<RedisFixture>
 {
     protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(redis.CreateStore(multiplyBatch: multiplyBatch));

@@ -10,6 +10,7 @@ using StackExchange.Redis;
 namespace Roundabout.Scale.Tests.Accumulators;
 
 /// <summary>What only Redis needs proving: key layout, unreachable engine, and a kill -9 with AOF.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class RedisAccumulatorStoreTests
 {
     private static CancellationToken Timeout => new CancellationTokenSource(TaskTimeouts.Default).Token;
@@ -35,7 +36,7 @@ public sealed class RedisAccumulatorStoreTests
     [Fact]
     public async Task Multiply_RedisNotRunning_FailsAsUnavailableWithinTheDeadline()
     {
-        var port = FreePort.Next();
+        var port = FreePorts.Next();
         await using var connection = new RedisConnection([new EndpointAddress("127.0.0.1", port)], TimeSpan.FromSeconds(1), NullLogger<RedisConnection>.Instance);
         var store = new RedisAccumulatorStore(connection, new ServerHostOptions());
 

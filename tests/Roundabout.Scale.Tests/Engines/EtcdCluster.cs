@@ -28,7 +28,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
     public static async Task<EtcdCluster> StartAsync(int size = 3)
     {
         var directory = Directory.CreateTempSubdirectory("roundabout-etcd-cluster-").FullName;
-        var members = Enumerable.Range(0, size).Select(i => new Member($"m{i}", FreePort.Next(), FreePort.Next(), Path.Combine(directory, $"m{i}"))).ToArray();
+        var members = Enumerable.Range(0, size).Select(i => new Member($"m{i}", FreePorts.Next(), FreePorts.Next(), Path.Combine(directory, $"m{i}"))).ToArray();
         var cluster = new EtcdCluster(directory, members);
         try
         {

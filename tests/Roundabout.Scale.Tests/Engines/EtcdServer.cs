@@ -26,8 +26,8 @@ internal sealed class EtcdServer : IAsyncDisposable
     public static async Task<EtcdServer> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("roundabout-etcd-").FullName;
-        var clientPort = FreePort.Next();
-        var peerPort = FreePort.Next();
+        var clientPort = FreePorts.Next();
+        var peerPort = FreePorts.Next();
         var client = $"http://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}";
         var peer = $"http://127.0.0.1:{peerPort.ToString(CultureInfo.InvariantCulture)}";
         var process = EngineProcess.Start("etcd",

@@ -27,7 +27,7 @@ internal sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("roundabout-redis-").FullName;
-        var server = new RedisServer(directory, FreePort.Next());
+        var server = new RedisServer(directory, FreePorts.Next());
         await server.RestartAsync();
         return server;
     }

@@ -3,6 +3,7 @@ using Roundabout.Registry.Membership;
 namespace Roundabout.Scale.Tests.Registry;
 
 /// <summary>What only etcd needs proving: several registries on one prefix are one registry, and lease ids cannot be forged.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdMembershipBackendTests(EtcdFixture etcd) : IClassFixture<EtcdFixture>
 {
     private static readonly IReadOnlyDictionary<string, string> _noMetadata = new Dictionary<string, string>();

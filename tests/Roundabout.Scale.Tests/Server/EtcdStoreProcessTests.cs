@@ -4,6 +4,7 @@ using Roundabout.Scale.Tests.Engines;
 namespace Roundabout.Scale.Tests.Server;
 
 /// <summary>The exercise's walkthrough with the accumulators in etcd: the real executables on a real etcd.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdStoreProcessTests
 {
     private const string RegistryRunning = @"Service Registry running on port :(?<port>\d+)";

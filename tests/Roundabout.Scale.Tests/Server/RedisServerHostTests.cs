@@ -10,6 +10,7 @@ using Roundabout.Server;
 namespace Roundabout.Scale.Tests.Server;
 
 /// <summary>A calculation server host with <c>--store redis://</c>, over real gRPC and a real redis-server.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class RedisServerHostTests
 {
     [Fact]
@@ -19,7 +20,7 @@ public sealed class RedisServerHostTests
         await using var app = ServerHost.Build(new ServerHostOptions
         {
             Port = 0,
-            Registry = [new EndpointAddress("127.0.0.1", FreePort.Next())],
+            Registry = [new EndpointAddress("127.0.0.1", FreePorts.Next())],
             Store = StoreAddress.Redis([redis.Address]),
             CallDeadline = TimeSpan.FromSeconds(2),
         });

@@ -3,6 +3,7 @@ using Roundabout.Server;
 
 namespace Roundabout.Scale.Tests.Server;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class StoreAddressTests
 {
     [Fact]

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
 using Roundabout.Contracts.Calculator.V1;
-using Roundabout.Server.Tests.Infrastructure;
 
 namespace Roundabout.Server.Tests.Calculation;
 
 /// <summary>Replicas multiply one accumulator at once through the database's atomic op: nothing is lost, doubled or refused.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class ConcurrentMultiplyTests
 {
     [Theory]
@@ -14,7 +14,7 @@ public sealed class ConcurrentMultiplyTests
     [InlineData(4)]
     public async Task Multiply_ManyServersOnOneAccumulatorAtOnce_FinalValueIsExact(int servers)
     {
-        await using var cluster = await TestCluster.StartAsync(servers);
+        await using var cluster = await InProcessCluster.StartAsync(servers);
         var name = "c" + Guid.NewGuid().ToString("N")[..12];
         var primes = Primes.First(300);
         var queue = new ConcurrentQueue<int>(primes);

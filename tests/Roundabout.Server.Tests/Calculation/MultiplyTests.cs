@@ -2,15 +2,15 @@ using System.Numerics;
 using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
-using Roundabout.Server.Tests.Infrastructure;
 
 namespace Roundabout.Server.Tests.Calculation;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class MultiplyTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private InProcessCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(servers: 2);
+    public async Task InitializeAsync() => _cluster = await InProcessCluster.StartAsync(servers: 2);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -38,9 +38,18 @@ public sealed class MultiplyTests : IAsyncLifetime
     [Fact]
     public async Task Multiply_EmptyName_UsesTheGlobalAccumulator()
     {
-        var reply = await First.GetAccumulatorAsync(new GetAccumulatorRequest()).ResponseAsync.DefaultTimeout();
+        var named = UniqueName();
+        await First.MultiplyAsync(new MultiplyRequest { Factor = "5", Name = named }).ResponseAsync.DefaultTimeout();
 
+        var reply = await First.MultiplyAsync(new MultiplyRequest { Factor = "6" }).ResponseAsync.DefaultTimeout();
+        var global = await Second.GetAccumulatorAsync(new GetAccumulatorRequest { Name = ServiceNames.GlobalAccumulator }).ResponseAsync.DefaultTimeout();
+        var other = await Second.GetAccumulatorAsync(new GetAccumulatorRequest { Name = named }).ResponseAsync.DefaultTimeout();
+
+        // Each test has a fresh database: the global accumulator went from 1 to 6, and no other moved.
         Assert.Equal(ServiceNames.GlobalAccumulator, reply.Name);
+        Assert.Equal("6", reply.Result);
+        Assert.Equal("6", global.Value);
+        Assert.Equal("5", other.Value);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Roundabout.Server.Calculation;
 
 namespace Roundabout.Server.Tests.Calculation;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class RequestLogTests
 {
     [Fact]

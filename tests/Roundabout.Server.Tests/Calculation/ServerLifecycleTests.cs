@@ -2,16 +2,16 @@ using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
 using Roundabout.Hosting;
-using Roundabout.Server.Tests.Infrastructure;
 
 namespace Roundabout.Server.Tests.Calculation;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class ServerLifecycleTests
 {
     [Fact]
     public async Task Start_RegistersTheBoundAddress_AndStopDeregistersIt()
     {
-        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        await using var cluster = await InProcessCluster.StartAsync(servers: 1);
         var server = cluster.Servers[0];
 
         Assert.Equal([server.Address], await cluster.ListAsync());
@@ -24,8 +24,8 @@ public sealed class ServerLifecycleTests
     [Fact]
     public async Task Multiply_DatabaseUnreachable_IsUnavailableNamingTheDatabaseAndItsAddress()
     {
-        await using var cluster = await TestCluster.StartAsync(servers: 0);
-        var unusedPort = FreePort();
+        await using var cluster = await InProcessCluster.StartAsync(servers: 0);
+        var unusedPort = FreePorts.Next();
         await using var app = ServerHost.Build(new ServerHostOptions
         {
             Port = 0,
@@ -45,12 +45,5 @@ public sealed class ServerLifecycleTests
         Assert.Equal($"the database at 127.0.0.1:{unusedPort}", error.Trailers.GetValue(FaultTrailers.Store));
         Assert.Equal("2", sum.Result);
         await app.StopAsync().DefaultTimeout();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,15 +1,15 @@
 using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
-using Roundabout.Server.Tests.Infrastructure;
 
 namespace Roundabout.Server.Tests.Calculation;
 
+[Trait(Tier.Name, Tier.Host)]
 public sealed class SumTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private InProcessCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(servers: 1);
+    public async Task InitializeAsync() => _cluster = await InProcessCluster.StartAsync(servers: 1);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -2,6 +2,7 @@ using Roundabout.Contracts;
 
 namespace Roundabout.Server.Tests.Contracts;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class EndpointAddressTests
 {
     [Theory]

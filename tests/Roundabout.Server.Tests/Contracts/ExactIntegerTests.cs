@@ -3,6 +3,7 @@ using Roundabout.Contracts;
 
 namespace Roundabout.Server.Tests.Contracts;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class ExactIntegerTests
 {
     [Theory]

@@ -1,16 +1,16 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Roundabout.Hosting;
-using Roundabout.Server.Tests.Infrastructure;
 
 namespace Roundabout.Server.Tests.Hosting;
 
 /// <summary>grpc.health.v1 answers for the full name of every service a component hosts, not only for "".</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class NamedHealthTests : IAsyncLifetime
 {
-    private TestCluster _cluster = null!;
+    private InProcessCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(servers: 1);
+    public async Task InitializeAsync() => _cluster = await InProcessCluster.StartAsync(servers: 1);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -8,6 +8,7 @@ using Roundabout.Server.Membership;
 namespace Roundabout.Server.Tests.Membership;
 
 /// <summary>The registration agent against real registry hosts on 127.0.0.1.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class RegistrationAgentTests
 {
     private static readonly Dictionary<string, string> _noMetadata = [];
@@ -54,23 +55,34 @@ public sealed class RegistrationAgentTests
     }
 
     [Fact]
-    public async Task RegistryRestart_AgentIsListedAgain()
+    public async Task RegistryRestart_AgentIsListedAgain_WithinARenewInterval()
     {
         await using var registry = await RestartableRegistry.StartAsync();
         using var agent = Agent(TimeProvider.System, registry.Address);
         await agent.RegisterAsync("127.0.0.1:9001", _noMetadata, CancellationToken.None).DefaultTimeout();
 
-        await registry.RestartAsync();
-        Assert.Empty(await registry.ListAsync());
+        var before = Assert.Single(await registry.ListAsync());
 
+        await registry.RestartAsync();
+        var restartedAt = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Eventually.UntilAsync(async () => (await registry.ListAsync()).Count == 1, "the agent registered with the restarted registry");
+        var elapsed = clock.Elapsed;
+
+        // Not the old entry: a new registration, made with the restarted registry (which knew no lease),
+        // within one renew interval and a margin for a loaded machine.
+        var after = Assert.Single(await registry.ListAsync());
+        Assert.True(after.RegisteredAt.ToDateTimeOffset() > before.RegisteredAt.ToDateTimeOffset(), "the listed entry is the one from before the restart");
+        Assert.True(after.RegisteredAt.ToDateTimeOffset() >= restartedAt.AddMilliseconds(-50), "the entry was registered before the registry restarted");
+        var bound = RestartableRegistry.ShortLeases().EffectiveRenewInterval + TimeSpan.FromSeconds(3);
+        Assert.True(elapsed < bound, $"listed again {elapsed.TotalSeconds:F2} s after the restart; the bound is {bound.TotalSeconds:F1} s");
     }
 
     [Fact]
     public async Task Register_FirstRegistryDown_FailsOverToTheNext()
     {
         await using var registry = await RestartableRegistry.StartAsync();
-        using var agent = Agent(TimeProvider.System, new EndpointAddress("127.0.0.1", FreePort()), registry.Address);
+        using var agent = Agent(TimeProvider.System, new EndpointAddress("127.0.0.1", FreePorts.Next()), registry.Address);
 
         await agent.RegisterAsync("127.0.0.1:9001", _noMetadata, CancellationToken.None).DefaultTimeout();
 
@@ -150,10 +162,4 @@ public sealed class RegistrationAgentTests
             InitialRetryDelay = TimeSpan.FromMilliseconds(50),
         }, time, NullLogger<RegistrationAgent>.Instance);
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
