@@ -91,7 +91,7 @@ fi
 fifo="$bare_dir/up.in"; mkfifo "$fifo"
 exec 7<>"$fifo"
 start=$(date +%s%N)
-"$rb" up --in-memory --servers 2 --registry-port "$up_base" --database-port $((up_base + 1)) --first-server-port $((up_base + 2)) --first-metrics-port $((up_base + 4)) <"$fifo" >"$bare_dir/up.out" 2>&1 7>&- & up_pid=$!
+"$rb" up --in-memory --servers 2 --registry-port "$up_base" --database-port $((up_base + 1)) --first-server-port $((up_base + 2)) --first-metrics-port $((up_base + 4)) --dashboard-port $((up_base + 8)) <"$fifo" >"$bare_dir/up.out" 2>&1 7>&- & up_pid=$!
 until grep -q "All components are up" "$bare_dir/up.out" 2>/dev/null; do
   kill -0 $up_pid 2>/dev/null || { cat "$bare_dir/up.out" >&2; exit 1; }
   sleep 0.01

@@ -75,19 +75,20 @@ public sealed class ProcessFaultTests
 
     private static async Task<CliProcess> StartUpAsync()
     {
-        var first = FreePorts.Block(4);
+        var first = FreePorts.Block(9);
         var up = CliProcess.Start(
             "up", "--servers", "2", "--in-memory",
-            "--registry-port", Text(first), "--database-port", Text(first + 1), "--first-server-port", Text(first + 2));
+            "--registry-port", Text(first), "--database-port", Text(first + 1), "--first-server-port", Text(first + 2),
+            "--first-metrics-port", Text(first + 4), "--dashboard-port", Text(first + 8));
         await up.WaitForLineAsync("All components are up", TimeSpan.FromSeconds(90));
         return up;
     }
 
-    /// <summary>The processes up started (registry, database, two servers, the client), read from the process table.</summary>
+    /// <summary>The processes up started (registry, database, two servers, the dashboard; the menu runs in up itself), read from the process table.</summary>
     private static async Task<IReadOnlyList<ProcessEntry>> StartedProcessesAsync(CliProcess up)
     {
         IReadOnlyList<ProcessEntry> started = [];
-        string[] expected = ["registry", "database", "server", "server", "client"];
+        string[] expected = ["registry", "database", "server", "server", "dashboard"];
         await Eventually.UntilAsync(
             () =>
             {
@@ -95,7 +96,7 @@ public sealed class ProcessFaultTests
                 var commands = started.Select(p => Command(p.CommandLine)).ToList();
                 return expected.GroupBy(c => c).All(g => commands.Count(c => c == g.Key) >= g.Count());
             },
-            "up has started the registry, the database, two servers and the client");
+            "up has started the registry, the database, two servers and the dashboard");
         return started;
     }
 
