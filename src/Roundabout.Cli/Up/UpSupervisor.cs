@@ -83,7 +83,12 @@ internal sealed class UpSupervisor(UpOptions options)
         Say($"TLS: a throwaway CA signs every component's certificate; other clients can dial with --tls-ca {_certificates.CaPath} while this runs.");
     }
 
-    private GrpcChannel Channel(int port) => GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", port), _dialTls);
+    // up polls a component that is still starting: a refused connection must be retried within
+    // milliseconds, not after the channel's default reconnect backoff of one second.
+    private GrpcChannel Channel(int port) => GrpcChannels.ForAddress(
+        new EndpointAddress("127.0.0.1", port),
+        _dialTls,
+        new GrpcChannelOptions { InitialReconnectBackoff = TimeSpan.FromMilliseconds(20), MaxReconnectBackoff = TimeSpan.FromMilliseconds(100) });
 
     private async Task StartComponentsAsync(CancellationToken cancellationToken)
     {
