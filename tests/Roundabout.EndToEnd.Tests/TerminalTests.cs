@@ -16,9 +16,10 @@ public sealed partial class TerminalTests
     [Fact]
     public async Task Up_InATerminal_LogLinesGoAboveThePrompt_TheTypedTextStays_AndCtrlDExitsLikeOption3()
     {
-        var (registryPort, databasePort, firstServerPort) = FreePorts();
+        var (registryPort, databasePort, firstServerPort, firstMetricsPort) = UpTests.FreePorts();
         await using var up = PtyProcess.Start(
-            ["up", "--servers", "2", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort)],
+            ["up", "--servers", "2", "--in-memory", "--registry-port", Text(registryPort), "--database-port", Text(databasePort), "--first-server-port", Text(firstServerPort),
+                "--first-metrics-port", Text(firstMetricsPort), "--dashboard-port", Text(firstMetricsPort + 4)],
             columns: 100,
             rows: 30);
         await up.WaitForScreenAsync(s => s.LastNonEmptyRow == "[Client] Select an option:", "the menu's prompt", _startTimeout);
@@ -135,34 +136,4 @@ public sealed partial class TerminalTests
     private static partial Regex ProgressLine();
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Three free ports, the third with a free neighbour (up uses consecutive server ports).</summary>
-    private static (int Registry, int Database, int FirstServer) FreePorts()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var ports = Enumerable.Range(0, 3).Select(_ => Random.Shared.Next(20_000, 32_000)).ToArray();
-            int[] wanted = [ports[0], ports[1], ports[2], ports[2] + 1];
-            if (wanted.Distinct().Count() == 4 && wanted.All(IsFree))
-            {
-                return (ports[0], ports[1], ports[2]);
-            }
-        }
-
-        throw new InvalidOperationException("Found no free ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

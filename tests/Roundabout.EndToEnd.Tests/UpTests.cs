@@ -164,19 +164,7 @@ public sealed class UpTests
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static bool IsListening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static bool IsListening(int port) => Roundabout.Testing.FreePorts.IsListening(port);
 
     /// <summary>
     /// Four free ports from below the ephemeral range (no other test's port-0 listener or connection

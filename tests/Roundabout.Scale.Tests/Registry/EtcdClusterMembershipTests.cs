@@ -20,14 +20,17 @@ namespace Roundabout.Scale.Tests.Registry;
 [Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdClusterMembershipTests
 {
-    private static readonly TimeSpan _ttl = TimeSpan.FromSeconds(3);
+    // Longer than the default 3 s: the lease must outlast an etcd election plus the registry's etcd
+    // client moving to another member. With 3 s, one full parallel run of the suite saw a lease
+    // expire while that client was still reconnecting away from the killed leader.
+    private static readonly TimeSpan _ttl = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task EtcdLosesAFollowerThenItsLeader_NoLeaseExpires_ThenLosesItsQuorum_WritesFailClearly_ServersAndClientsCarryOn_ThenHeals()
     {
         await using var etcd = await EtcdCluster.StartAsync();
         var backend = "etcd://" + string.Join(',', etcd.Endpoints);
-        await using var registry = CliProcess.Start("registry", "--port", "0", "--backend", backend);
+        await using var registry = CliProcess.Start("registry", "--port", "0", "--backend", backend, "--ttl", "10s");
         var registryPort = await registry.WaitForPortAsync(LogLines.RegistryRunning, TimeSpan.FromSeconds(60));
         await using var database = DatabaseHost.Build(new DatabaseHostOptions { Port = 0, InMemory = true });
         await database.StartAsync().DefaultTimeout();
