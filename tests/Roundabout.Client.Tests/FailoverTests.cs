@@ -133,7 +133,9 @@ public sealed class FailoverTests
     public async Task Multiply_OnAHungServer_MovesToAnotherServerWithTheSameRequestId()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 2);
-        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+        // Long enough that the healthy server's answer fits in one attempt on a loaded machine
+        // (500 ms did not, once, in a full parallel run); the hung server never answers anyway.
+        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
         await BalancingTests.WarmUpAsync(client, 2);
         var hung = cluster.Servers[0].Calculator;
         hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
