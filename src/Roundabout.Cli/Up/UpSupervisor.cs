@@ -172,7 +172,16 @@ internal sealed class UpSupervisor(UpOptions options)
         var clientLog = options.Log.Minimum > LogLevel.Warning ? options.Log : options.Log with { Minimum = LogLevel.Warning };
         var menu = ClientRun.RunAsync(client, clientLog, c => new ClientMenu(c, terminal.Menu).RunAsync(stopMenu.Token), logOutput: terminal.LogOutput);
         var components = _infrastructure.Concat(_servers).ToArray();
-        var first = await Task.WhenAny([menu, .. components.Select(c => c.Exited)]);
+        // SIGTERM or Ctrl-C: the menu may be blocked in a read of standard input that no token can
+        // interrupt, so up stops on the signal itself rather than on the menu's return.
+        var interrupted = Task.Delay(Timeout.Infinite, cancellationToken);
+        var first = await Task.WhenAny([menu, interrupted, .. components.Select(c => c.Exited)]);
+        if (first == interrupted)
+        {
+            await stopMenu.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (first != menu)
         {
             // A component died under the client: say which, stop everything, and fail.
