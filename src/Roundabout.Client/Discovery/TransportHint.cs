@@ -43,7 +43,9 @@ internal static class TransportHint
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.HttpProtocolError or HttpRequestError.SecureConnectionError }
-                || (e is IOException && (e.Message.Contains("prematurely", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)))
+                // "...the server did not complete the HTTP/2 handshake": as an IOException with the cause inside, or, when
+                // the request waited on a connection attempt that failed, as a lone HttpRequestException (InvalidResponse).
+                || (e is IOException or HttpRequestException && (e.Message.Contains("prematurely", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)))
                 // A TLS listener may also reset the connection on a cleartext preface, depending on timing.
                 || e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset })
             {
