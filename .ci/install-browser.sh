@@ -2,6 +2,7 @@
 # Installs the browser the dashboard's tests drive: Debian's chromium and chromium-driver
 # (/usr/bin/chromium, /usr/bin/chromedriver), only when they are missing. Safe to run again; says what it did.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -13,14 +14,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
 fi
 
 echo "browser: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  sudo_cmd=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver
+apt_install chromium chromium-driver
 
 [ -x /usr/bin/chromium ] || { echo "browser: /usr/bin/chromium is still missing after the install"; exit 1; }
 [ -x /usr/bin/chromedriver ] || { echo "browser: /usr/bin/chromedriver is still missing after the install"; exit 1; }

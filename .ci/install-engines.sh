@@ -3,6 +3,7 @@
 # redis-server and etcd-server), and script (bsdutils) for the terminal tests, only when they are
 # missing. Safe to run again; says what it did.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -16,20 +17,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
 fi
 
 echo "engines: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  sudo_cmd=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-# The packages would start system services on the default ports; the tests start their own, so keep them off.
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-  "${sudo_cmd[@]}" chmod +x /usr/sbin/policy-rc.d
-  trap '"${sudo_cmd[@]}" rm -f /usr/sbin/policy-rc.d' EXIT
-fi
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+apt_install "${missing[@]}"
 
 command -v redis-server >/dev/null 2>&1 || { echo "engines: redis-server is still missing after the install"; exit 1; }
 command -v etcd >/dev/null 2>&1 || { echo "engines: etcd is still missing after the install"; exit 1; }

@@ -12,31 +12,13 @@ namespace Roundabout.Hosting;
 /// A line is always one line: control characters in a message (which may carry a client's text)
 /// are shown escaped, as <c>\n</c> or <c>\u0000</c>, so nobody can forge a log line.
 /// </summary>
-public sealed class ExerciseLogFormatter : ConsoleFormatter, IDisposable
+public sealed class ExerciseLogFormatter(IOptionsMonitor<ExerciseLogFormatterOptions> options)
+    : RoundaboutConsoleFormatter(FormatterName, options)
 {
     public const string FormatterName = "roundabout";
 
-    private readonly IDisposable? _reload;
-    private ExerciseLogFormatterOptions _options;
-
-    public ExerciseLogFormatter(IOptionsMonitor<ExerciseLogFormatterOptions> options)
-        : base(FormatterName)
-    {
-        _options = options.CurrentValue;
-        _reload = options.OnChange(o => _options = o);
-    }
-
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
-        {
-            return;
-        }
-
-        textWriter.Write(FormatLine(_options.TimeProvider.GetLocalNow(), ComponentTag.For(logEntry.Category, _options.DefaultTag), logEntry.LogLevel, message, logEntry.Exception));
-        textWriter.Write('\n');
-    }
+    protected override string FormatEntry<TState>(in LogEntry<TState> logEntry, string message, string tag, TimeProvider time) =>
+        FormatLine(time.GetLocalNow(), tag, logEntry.LogLevel, message, logEntry.Exception);
 
     /// <summary>One log line without its newline.</summary>
     public static string FormatLine(DateTimeOffset time, string tag, LogLevel level, string message, Exception? exception)
@@ -52,7 +34,6 @@ public sealed class ExerciseLogFormatter : ConsoleFormatter, IDisposable
         return exception is null ? line : $"{line} ({exception.GetType().Name}: {PrintableText.Escape(exception.Message)})";
     }
 
-    public void Dispose() => _reload?.Dispose();
 }
 
 public sealed class ExerciseLogFormatterOptions : ConsoleFormatterOptions

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Roundabout.Hosting;
@@ -9,39 +7,11 @@ namespace Roundabout.Hosting;
 /// The console formatter of <c>--log-format json</c>: one object per line (<see cref="JsonLogLine"/>),
 /// with the component's name in each, which .NET's own JSON formatter has no place for.
 /// </summary>
-public sealed class JsonLogFormatter : ConsoleFormatter, IDisposable
+public sealed class JsonLogFormatter(IOptionsMonitor<ExerciseLogFormatterOptions> options)
+    : RoundaboutConsoleFormatter(FormatterName, options)
 {
     public const string FormatterName = "roundabout-json";
 
-    private readonly IDisposable? _reload;
-    private ExerciseLogFormatterOptions _options;
-
-    public JsonLogFormatter(IOptionsMonitor<ExerciseLogFormatterOptions> options)
-        : base(FormatterName)
-    {
-        _options = options.CurrentValue;
-        _reload = options.OnChange(o => _options = o);
-    }
-
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
-        if (string.IsNullOrEmpty(message) && logEntry.Exception is null)
-        {
-            return;
-        }
-
-        textWriter.Write(JsonLogLine.Format(
-            _options.TimeProvider.GetUtcNow(),
-            ComponentTag.For(logEntry.Category, _options.DefaultTag),
-            logEntry.Category,
-            logEntry.LogLevel,
-            logEntry.EventId,
-            message,
-            logEntry.Exception,
-            logEntry.State));
-        textWriter.Write('\n');
-    }
-
-    public void Dispose() => _reload?.Dispose();
+    protected override string FormatEntry<TState>(in LogEntry<TState> logEntry, string message, string tag, TimeProvider time) =>
+        JsonLogLine.Format(time.GetUtcNow(), tag, logEntry.Category, logEntry.LogLevel, logEntry.EventId, message, logEntry.Exception, logEntry.State);
 }

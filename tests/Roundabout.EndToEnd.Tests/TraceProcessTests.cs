@@ -16,39 +16,21 @@ public sealed class TraceProcessTests
         await cluster.StartDatabaseAsync(durable: false);
         await cluster.StartServerAsync();
 
-        // Generous deadlines: the first traced call warms up three cold processes on a loaded machine.
-        await using (var client = CliProcess.Start(
-            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment))
-        {
-            client.CloseInput();
-            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
-        }
-
-        ReceivedSpan? call = null;
-        ReceivedSpan? onServer = null;
-        ReceivedSpan? onDatabase = null;
-        await Eventually.UntilAsync(() =>
-        {
-            var spans = collector.Spans;
-            call = spans.FirstOrDefault(s => s.Service == "roundabout-client" && s.Name == "RoundaboutClient.Multiply");
-            onServer = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
-            onDatabase = spans.FirstOrDefault(s => s.Service == "roundabout-database" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
-            return onServer is not null && onDatabase is not null;
-        }, "the collector has the client's, the server's and the database's spans of one trace", TimeSpan.FromSeconds(60));
-
-        var trace = collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList();
+        await MultiplyAsync(cluster, collector);
+        var (trace, call, onServer, onDatabase) = await WaitForTraceAsync(
+            collector, s => s.Service == "roundabout-database" && s.Kind == SpanKind.Server, "the database's span");
 
         // Hop 1: the server's span is the child of the client process's gRPC attempt, itself under the call.
-        var attempt = Assert.Single(trace, s => s.SpanId == onServer!.ParentSpanId);
+        var attempt = Assert.Single(trace, s => s.SpanId == onServer.ParentSpanId);
         Assert.Equal(("roundabout-client", SpanKind.Client), (attempt.Service, attempt.Kind));
-        Assert.Equal(call!.SpanId, attempt.ParentSpanId);
+        Assert.Equal(call.SpanId, attempt.ParentSpanId);
 
         // Hop 2: the database's span is the child of the server process's gRPC call to it,
         // which descends from the server's span of this very call.
-        var databaseCall = Assert.Single(trace, s => s.SpanId == onDatabase!.ParentSpanId);
+        var databaseCall = Assert.Single(trace, s => s.SpanId == onDatabase.ParentSpanId);
         Assert.Equal(("roundabout-server", SpanKind.Client), (databaseCall.Service, databaseCall.Kind));
-        Assert.Contains(onServer!.SpanId, Ancestors(trace, databaseCall));
-        Assert.Contains(call.SpanId, Ancestors(trace, onDatabase!));
+        Assert.Contains(onServer.SpanId, Ancestors(trace, databaseCall));
+        Assert.Contains(call.SpanId, Ancestors(trace, onDatabase));
     }
 
     [Fact]
@@ -62,28 +44,44 @@ public sealed class TraceProcessTests
             ["server", "--port", "0", "--registry", cluster.RegistryAddress, "--store", $"redis://127.0.0.1:{redis.Port}"], collector.Environment));
         await server.WaitForLineAsync(ProcessCluster.Stamp + @"\[Server\] Server running on localhost:\d+\. Waiting for requests\.\.\.$", TimeSpan.FromSeconds(60));
 
-        await using (var client = CliProcess.Start(
-            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment))
-        {
-            client.CloseInput();
-            Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
-        }
+        await MultiplyAsync(cluster, collector);
+        var (trace, _, onServer, command) = await WaitForTraceAsync(
+            collector,
+            s => s.Service == "roundabout-server" && s.Kind == SpanKind.Client && s.Name.StartsWith("EVAL", StringComparison.Ordinal),
+            "the server's Redis command");
 
+        Assert.Contains(onServer.SpanId, Ancestors(trace, command));
+    }
+
+    /// <summary>One traced `multiply 7` through the command, with generous deadlines: the first traced call warms up cold processes.</summary>
+    private static async Task MultiplyAsync(ProcessCluster cluster, OtlpReceiver collector)
+    {
+        await using var client = CliProcess.Start(
+            ["multiply", "7", "--registry", cluster.RegistryAddress, "--deadline", "60s", "--attempt-timeout", "30s"], collector.Environment);
+        client.CloseInput();
+        Assert.True(await client.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, client.Output);
+    }
+
+    /// <summary>
+    /// Waits until the collector has the client's Multiply span, the server's span and one more
+    /// span (<paramref name="further"/>) in the same trace; returns that trace and the three spans.
+    /// </summary>
+    private static async Task<(List<ReceivedSpan> Trace, ReceivedSpan Call, ReceivedSpan OnServer, ReceivedSpan Further)> WaitForTraceAsync(
+        OtlpReceiver collector, Func<ReceivedSpan, bool> further, string what)
+    {
         ReceivedSpan? call = null;
         ReceivedSpan? onServer = null;
-        ReceivedSpan? command = null;
+        ReceivedSpan? found = null;
         await Eventually.UntilAsync(() =>
         {
             var spans = collector.Spans;
             call = spans.FirstOrDefault(s => s.Service == "roundabout-client" && s.Name == "RoundaboutClient.Multiply");
             onServer = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Server && s.TraceId == call?.TraceId);
-            command = spans.FirstOrDefault(s => s.Service == "roundabout-server" && s.Kind == SpanKind.Client && s.TraceId == call?.TraceId
-                && s.Name.StartsWith("EVAL", StringComparison.Ordinal));
-            return onServer is not null && command is not null;
-        }, "the collector has the server's span and its Redis command in the client's trace", TimeSpan.FromSeconds(60));
+            found = spans.FirstOrDefault(s => s.TraceId == call?.TraceId && further(s));
+            return onServer is not null && found is not null;
+        }, $"the collector has the client's span, the server's span and {what}, in one trace", TimeSpan.FromSeconds(60));
 
-        var trace = collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList();
-        Assert.Contains(onServer!.SpanId, Ancestors(trace, command!));
+        return (collector.Spans.Where(s => s.TraceId == call!.TraceId).ToList(), call!, onServer!, found!);
     }
 
     private static List<string> Ancestors(List<ReceivedSpan> trace, ReceivedSpan span)
