@@ -3,17 +3,19 @@ using System.Globalization;
 using Grpc.Net.Client;
 using Roundabout.Contracts.Calculator.V1;
 
-// Usage: Roundabout.Bench.Bare HOST:PORT [CONCURRENCY] [SECONDS]
-// Prints one line: "bare sum: N calls in S s: R calls/s".
+// Usage: Roundabout.Bench.Bare HOST:PORT [CONCURRENCY] [SECONDS] [DEADLINE_MS]
+// Prints one line: "bare sum: N calls in S s: R calls/s". With DEADLINE_MS, every call carries a
+// deadline (a grpc-timeout header and a timer on both sides), to measure what a deadline costs.
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Roundabout.Bench.Bare HOST:PORT [CONCURRENCY] [SECONDS]");
+    Console.Error.WriteLine("usage: Roundabout.Bench.Bare HOST:PORT [CONCURRENCY] [SECONDS] [DEADLINE_MS]");
     return 2;
 }
 
 var target = args[0];
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
 var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+TimeSpan? deadline = args.Length > 3 ? TimeSpan.FromMilliseconds(double.Parse(args[3], CultureInfo.InvariantCulture)) : null;
 
 using var channel = GrpcChannel.ForAddress($"http://{target}", new GrpcChannelOptions
 {
@@ -31,7 +33,7 @@ var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(async () =>
     long done = 0;
     while (Stopwatch.GetTimestamp() < end)
     {
-        await client.SumAsync(request);
+        await client.SumAsync(request, deadline: deadline is { } d ? DateTime.UtcNow + d : null);
         done++;
     }
 

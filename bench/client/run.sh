@@ -6,12 +6,12 @@
 #   4. hyperfine of a one-shot `roundabout sum 2 3` against `redis-cli GET x`;
 #   5. `roundabout up` until "All components are up".
 # Everything listens on 127.0.0.1, on fixed ports below 32768 (BENCH_PORT_BASE, default 18100).
-# BENCH_SECONDS (10), BENCH_CONCURRENCY (50), BENCH_ROUNDS (2) change the load.
+# BENCH_SECONDS (10), BENCH_CONCURRENCY (50), BENCH_ROUNDS (5) change the load.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${BENCH_SECONDS:-10}"
 concurrency="${BENCH_CONCURRENCY:-50}"
-rounds="${BENCH_ROUNDS:-2}"
+rounds="${BENCH_ROUNDS:-5}"
 base="${BENCH_PORT_BASE:-18100}"
 registry_port=$base database_port=$((base + 1)) server_port=$((base + 2)) redis_port=$((base + 3))
 up_base=$((base + 10))
@@ -60,7 +60,9 @@ measure() {
     calls=$(grep -o '"requests":[0-9]*' <<<"$out" | cut -d: -f2)
     rps=$(grep -o '"rps":[0-9.]*' <<<"$out" | cut -d: -f2)
   else
-    out=$( { /usr/bin/time -f 'CPU %U %S' "$bare" "127.0.0.1:$server_port" "$concurrency" "$seconds"; } 2>&1 )
+    # "bare-deadline": the same bare client with a 2 s deadline on every call, to show what a deadline costs.
+    local deadline_ms=(); [ "$kind" = bare-deadline ] && deadline_ms=(2000)
+    out=$( { /usr/bin/time -f 'CPU %U %S' "$bare" "127.0.0.1:$server_port" "$concurrency" "$seconds" "${deadline_ms[@]}"; } 2>&1 )
     calls=$(sed -n 's/^bare sum: \([0-9]*\) calls.*/\1/p' <<<"$out")
     rps=$(sed -n 's/.*: \([0-9]*\) calls\/s$/\1/p' <<<"$out")
   fi
@@ -71,12 +73,24 @@ measure() {
     'BEGIN { printf "%.0f %.1f %.1f\n", r, ct / hz * 1e6 / c, st / hz * 1e6 / c }'
 }
 
+# The machine is shared and noisy: rounds alternate which client goes first, and the summary
+# gives the median of the rounds' ratios.
+ratios=()
 for round in $(seq 1 "$rounds"); do
-  read -r ours_rps ours_client ours_server < <(measure ours); l1=$(load)
-  read -r bare_rps bare_client bare_server < <(measure bare); l2=$(load)
-  echo "round $round: bench sum c=$concurrency ${ours_rps}/s (load $l1), bare ${bare_rps}/s (load $l2), ratio $(awk -v a="$ours_rps" -v b="$bare_rps" 'BEGIN{printf "%.2f", a/b}')"
-  echo "         CPU µs/call: client ours $ours_client, bare $bare_client; server $ours_server (ours), $bare_server (bare)"
+  if [ $((round % 2)) -eq 1 ]; then
+    read -r ours_rps ours_client ours_server < <(measure ours); l1=$(load)
+    read -r bare_rps bare_client bare_server < <(measure bare); l2=$(load)
+  else
+    read -r bare_rps bare_client bare_server < <(measure bare); l2=$(load)
+    read -r ours_rps ours_client ours_server < <(measure ours); l1=$(load)
+  fi
+  read -r bd_rps bd_client bd_server < <(measure bare-deadline); l3=$(load)
+  ratio=$(awk -v a="$ours_rps" -v b="$bare_rps" 'BEGIN{printf "%.2f", a/b}'); ratios+=("$ratio")
+  echo "round $round: bench sum c=$concurrency ${ours_rps}/s (load $l1), bare ${bare_rps}/s (load $l2), ratio $ratio"
+  echo "         bare with a deadline per call ${bd_rps}/s (load $l3)"
+  echo "         CPU µs/call: client ours $ours_client, bare $bare_client, bare+deadline $bd_client; server $ours_server (ours), $bare_server (bare), $bd_server (bare+deadline)"
 done
+echo "bench/bare ratio over $rounds rounds: median $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'), all: ${ratios[*]}"
 echo "RSS/PSS/USS after load (MB): registry $(rss $registry_pid)  database $(rss $database_pid)  server $(rss $server_pid)   load $(load)"
 
 if command -v redis-server >/dev/null && command -v hyperfine >/dev/null; then
