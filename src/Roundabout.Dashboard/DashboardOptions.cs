@@ -1,5 +1,6 @@
 using System.Net;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Dashboard;
 
@@ -22,6 +23,9 @@ public sealed class DashboardOptions
 
     /// <summary>The embedded database that holds the accumulators.</summary>
     public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
+
+    /// <summary>How the dashboard dials the registries, the database and the servers; null for cleartext.</summary>
+    public ClientTls? Tls { get; init; }
 
     /// <summary>The service whose instances are shown.</summary>
     public string Service { get; init; } = ServiceNames.Calculator;

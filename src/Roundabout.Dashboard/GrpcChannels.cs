@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Grpc.Core;
 using Grpc.Net.Client;
 using Roundabout.Contracts;
 
@@ -7,16 +6,16 @@ namespace Roundabout.Dashboard;
 
 /// <summary>
 /// One gRPC channel per address the dashboard talks to (registries, the database, each server),
-/// created on first use and disposed with the dashboard or when a server leaves.
+/// created on first use and disposed with the dashboard or when a server leaves; over TLS when
+/// the dashboard was given --tls-ca (or a client certificate).
 /// </summary>
 internal sealed class GrpcChannels(DashboardOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.OrdinalIgnoreCase);
 
     public GrpcChannel For(EndpointAddress address) =>
-        _channels.GetOrAdd(address.ToString(), _ => GrpcChannel.ForAddress(address.ToHttpUri(), new GrpcChannelOptions
+        _channels.GetOrAdd(address.ToString(), _ => Contracts.Security.GrpcChannels.ForAddress(address, options.Tls, new GrpcChannelOptions
         {
-            Credentials = ChannelCredentials.Insecure,
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectTimeout = options.CallDeadline,

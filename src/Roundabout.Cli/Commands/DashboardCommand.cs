@@ -37,6 +37,8 @@ internal static class DashboardCommand
         {
             port, listen, registry, database, accumulator,
         };
+        var tls = TlsOptions.ForClient("the registry, the database and the servers");
+        tls.AddTo(command);
         var log = LogOptions.ForComponent();
         log.AddTo(command);
         command.SetAction((result, _) =>
@@ -49,6 +51,7 @@ internal static class DashboardCommand
                 Registries = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
+                Tls = tls.BuildClient(result),
                 Log = log.Read(result),
             };
             return HostRunner.RunAsync("Dashboard", options.Port, options.Log, () => DashboardHost.Build(options));

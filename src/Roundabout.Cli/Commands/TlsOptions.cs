@@ -44,11 +44,11 @@ internal sealed class TlsOptions
         CaFile("Dial the registry and the database over TLS, trusting the CAs in this PEM file for their certificates. Without it they are dialed in cleartext."),
         ClientCaFile());
 
-    /// <summary>The clients: they dial the registry and the servers.</summary>
-    public static TlsOptions ForClient() => new(
+    /// <summary>The clients: they dial the registry and the servers (and the dashboard the database too).</summary>
+    public static TlsOptions ForClient(string dials = "the registry and the servers") => new(
         CertificateFile("A client certificate, PEM, presented to a cluster that requires one (mutual TLS). Turns TLS on; needs --tls-key."),
         KeyFile(),
-        CaFile("Dial the registry and the servers over TLS, trusting the CAs in this PEM file for their certificates " +
+        CaFile($"Dial {dials} over TLS, trusting the CAs in this PEM file for their certificates " +
             "(with 'roundabout up --tls', the CA file it prints). Without --tls-ca or --tls-cert, everything is dialed in cleartext."),
         clientCa: null);
 

@@ -27,7 +27,7 @@ internal static class UpCommand
         var tls = new Option<bool>("--tls")
         {
             Description = "Run everything over TLS: up makes a throwaway CA and a certificate for localhost in a temporary directory " +
-                "(deleted on exit), starts every component with it, and the client trusts it. Other clients can pass --tls-ca with the CA file it prints. The dashboard dials in cleartext only, so it is not started.",
+                "(deleted on exit), starts every component with it, and the client trusts it. Other clients can pass --tls-ca with the CA file it prints. The dashboard dials the cluster over TLS too; its own page stays plain HTTP on loopback.",
         };
 
         var log = LogOptions.ForComponent();
@@ -60,7 +60,7 @@ internal static class UpCommand
                 FirstServerPort = result.GetValue(firstServerPort),
                 FirstMetricsPort = result.GetValue(firstMetricsPort),
                 // The dashboard dials in cleartext only, so a TLS cluster runs without it.
-                DashboardPort = result.GetValue(noDashboard) || result.GetValue(tls) ? null : result.GetValue(dashboardPort),
+                DashboardPort = result.GetValue(noDashboard) ? null : result.GetValue(dashboardPort),
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 Tls = result.GetValue(tls),

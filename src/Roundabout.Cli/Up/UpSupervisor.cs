@@ -117,7 +117,7 @@ internal sealed class UpSupervisor(UpOptions options)
 
         // The dashboard is a client like any other: it starts with the servers and shows them arrive.
         var dashboard = options.DashboardPort is { } dashboardPort
-            ? Start("dashboard", dashboardPort, width, ["dashboard", "--port", Text(dashboardPort), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}"], _infrastructure)
+            ? Start("dashboard", dashboardPort, width, ["dashboard", "--port", Text(dashboardPort), "--registry", $"localhost:{options.RegistryPort}", "--database", $"localhost:{options.DatabasePort}", .. DialArgs], _infrastructure)
             : null;
 
         await WaitRegisteredAsync(new RegistryApi.RegistryClient(registryChannel), cancellationToken);
