@@ -7,6 +7,7 @@ using Roundabout.Hosting;
 namespace Roundabout.Client.Tests;
 
 /// <summary>The one-shot commands' light logger takes the same --log-format and --log-level as the components.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed partial class ClientLoggerFactoryTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 6, 59, 11, TimeSpan.Zero));

@@ -6,6 +6,7 @@ using Roundabout.Client.Tests.Fakes;
 namespace Roundabout.Client.Tests;
 
 /// <summary>The client's instruments, read through a MeterListener on this client's own meter over real loopback calls.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class ClientMetricsTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Roundabout.Cli.Commands;
 namespace Roundabout.Client.Tests;
 
 /// <summary>The one rule for every option: the command line wins over ROUNDABOUT_&lt;OPTION&gt;, which wins over the default.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class EnvironmentOptionsTests
 {
     private static readonly RootCommand _root = RootCommandFactory.Create();

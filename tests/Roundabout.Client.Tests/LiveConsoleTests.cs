@@ -3,6 +3,7 @@ using Roundabout.Cli.Terminal;
 namespace Roundabout.Client.Tests;
 
 /// <summary>What a terminal shows when lines arrive while a prompt or a progress line is on screen.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class LiveConsoleTests
 {
     [Fact]

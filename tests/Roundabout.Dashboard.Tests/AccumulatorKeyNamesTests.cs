@@ -4,6 +4,7 @@ using Roundabout.Server.Accumulators;
 namespace Roundabout.Dashboard.Tests;
 
 /// <summary>The dashboard reads the keys the servers write: these fail if the two drift apart.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class AccumulatorKeyNamesTests
 {
     [Theory]

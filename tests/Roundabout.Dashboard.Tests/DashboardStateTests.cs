@@ -4,6 +4,7 @@ using Roundabout.Dashboard.State;
 
 namespace Roundabout.Dashboard.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class DashboardStateTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));

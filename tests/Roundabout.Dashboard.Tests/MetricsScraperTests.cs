@@ -11,6 +11,7 @@ using Roundabout.Hosting;
 namespace Roundabout.Dashboard.Tests;
 
 /// <summary>The scraper over a real loopback HTTP endpoint that serves exporter text; time is a fake clock.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class MetricsScraperTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new();

@@ -3,6 +3,7 @@ using Roundabout.Dashboard.Metrics;
 
 namespace Roundabout.Dashboard.Tests;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class PrometheusTextTests
 {
     // What an OpenTelemetry Prometheus exporter serves for ASP.NET Core's request duration

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>ROUNDABOUT_&lt;OPTION&gt; on real processes: the command line wins over the environment, which wins over the default.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class EnvironmentTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Roundabout.Contracts.Calculator.V1;
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>--log-format and --log-level on real processes.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class LoggingTests
 {
     [Fact]

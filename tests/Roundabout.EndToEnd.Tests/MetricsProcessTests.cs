@@ -5,6 +5,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// traffic (client processes, a killed server), each one's /metrics holds its documented
 /// instruments with non-zero values, and the metrics port serves nothing else.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class MetricsProcessTests
 {
     private static readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };

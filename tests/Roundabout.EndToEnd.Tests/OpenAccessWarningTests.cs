@@ -1,6 +1,7 @@
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>A component listening beyond loopback with nothing guarding its calls warns at start; a token silences it.</summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class OpenAccessWarningTests
 {
     private const string Warning = "beyond loopback, and anyone who can reach port";

@@ -8,6 +8,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// reflection work against every component. Run with ROUNDABOUT_TEST_EXECUTABLE pointing at the
 /// native build, it also shows that reflection survives ahead-of-time compilation and trimming.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class ReflectionTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// would see: log lines never split a prompt, progress redraws in place, Ctrl-C and Ctrl-D end
 /// things as they should.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed partial class TerminalTests
 {
     private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(120);

@@ -6,6 +6,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// A cluster over TLS as real processes: a registry, a database that requires its token, and a
 /// server that dials both over TLS and serves TLS itself, with certificates made in process.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class TlsProcessTests : IDisposable
 {
     private const string DatabaseToken = "db-s3cret";

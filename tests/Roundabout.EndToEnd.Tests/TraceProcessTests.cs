@@ -5,6 +5,7 @@ namespace Roundabout.EndToEnd.Tests;
 /// the client's span, the server's span beneath the client's gRPC attempt, and the database's
 /// span beneath the server's gRPC call, all received by a collector on loopback.
 /// </summary>
+[Trait(Tier.Name, Tier.Process)]
 public sealed class TraceProcessTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Roundabout.Client.Tests.Real;
 /// token: the server dials both with its own certificate and the token, and the client library
 /// balances over TLS.
 /// </summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class MutualTlsClusterTests : IAsyncLifetime
 {
     private const string DatabaseToken = "db-s3cret";

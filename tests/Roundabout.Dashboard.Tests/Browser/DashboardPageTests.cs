@@ -5,6 +5,7 @@ namespace Roundabout.Dashboard.Tests.Browser;
 
 /// <summary>The page in a real headless Chromium, against a real cluster of processes: it follows the system live, with no reload.</summary>
 [Trait("Tier", "Browser")]
+[Trait(Tier.Name, Tier.Process)]
 public sealed class DashboardPageTests(LiveCluster live) : IClassFixture<LiveCluster>
 {
     private readonly DashboardCluster _cluster = live.Cluster;

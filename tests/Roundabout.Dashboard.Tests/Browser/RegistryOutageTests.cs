@@ -2,6 +2,7 @@ namespace Roundabout.Dashboard.Tests.Browser;
 
 /// <summary>The registry dies and comes back: the page says so in a banner, then recovers by itself.</summary>
 [Trait("Tier", "Browser")]
+[Trait(Tier.Name, Tier.Process)]
 public sealed class RegistryOutageTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Roundabout.Contracts.Database.V1;
 namespace Roundabout.Database.Tests.Grpc;
 
 /// <summary>With a token set, every Database call needs it and a refused call changes nothing; health stays open.</summary>
+[Trait(Tier.Name, Tier.Host)]
 public sealed class TokenTests
 {
     private const string Token = "db-s3cret";

@@ -3,6 +3,7 @@ using Roundabout.Contracts.Security;
 namespace Roundabout.Server.Tests.Contracts;
 
 /// <summary>Bad certificate files give one clear message that names the file.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class TlsFilesTests : IDisposable
 {
     private readonly TestCertificates _certificates = TestCertificates.Create();

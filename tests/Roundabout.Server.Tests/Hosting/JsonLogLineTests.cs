@@ -4,6 +4,7 @@ using Roundabout.Hosting;
 
 namespace Roundabout.Server.Tests.Hosting;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class JsonLogLineTests
 {
     private static readonly DateTimeOffset _time = new(2026, 11, 26, 6, 59, 11, 250, TimeSpan.FromHours(1));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Roundabout.Server.Tests.Membership;
 
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class RepeatedFailureTests
 {
     [Fact]
