@@ -43,7 +43,7 @@ internal sealed class ServerLifecycle(
             identity.Set(address);
             Log.StoreInUse(logger, options.EffectiveStore.Named);
             await WaitForStoreAsync(token);
-            await agent.RegisterAsync(address, WithMetricsAddress(options.Metadata), token);
+            await agent.RegisterAsync(address, WithAdvertisedEndpoints(options.Metadata), token);
             Log.Running(logger, address);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -59,21 +59,27 @@ internal sealed class ServerLifecycle(
 
     /// <summary>
     /// The metadata to register: the user's, plus <c>metrics</c> = host:port of the metrics
-    /// endpoint when there is one, so a dashboard finds every server's /metrics in the registry.
-    /// A <c>metrics</c> entry the user gave wins (an address behind a proxy, say).
+    /// endpoint when there is one, so a dashboard finds every server's /metrics in the registry,
+    /// and <c>store</c> = the store's URI (its addresses only, never a credential), so a dashboard
+    /// knows where the accumulators live. An entry the user gave wins (an address behind a proxy, say).
     /// </summary>
-    private IReadOnlyDictionary<string, string> WithMetricsAddress(IReadOnlyDictionary<string, string> metadata)
+    private Dictionary<string, string> WithAdvertisedEndpoints(IReadOnlyDictionary<string, string> metadata)
     {
-        if (server.GetMetricsPort() is not { } metricsPort || metadata.ContainsKey(MetricsMetadataKey))
+        var advertised = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+        if (server.GetMetricsPort() is { } metricsPort)
         {
-            return metadata;
+            advertised.TryAdd(MetricsMetadataKey, $"{options.AdvertiseHost}:{metricsPort}");
         }
 
-        return new Dictionary<string, string>(metadata, StringComparer.Ordinal) { [MetricsMetadataKey] = $"{options.AdvertiseHost}:{metricsPort}" };
+        advertised.TryAdd(StoreMetadataKey, options.EffectiveStore.ToString());
+        return advertised;
     }
 
     /// <summary>The metadata key that holds the server's metrics endpoint, host:port.</summary>
     public const string MetricsMetadataKey = "metrics";
+
+    /// <summary>The metadata key that holds the server's store, as --store spells it (<c>redis://host:port</c>, say).</summary>
+    public const string StoreMetadataKey = "store";
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
 using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
+using Roundabout.Contracts;
+using Roundabout.Contracts.Calculator.V1;
 using Roundabout.Contracts.Database.V1;
 using Roundabout.Dashboard.State;
 using DatabaseApi = Roundabout.Contracts.Database.V1.Database;
@@ -8,10 +10,16 @@ using DatabaseApi = Roundabout.Contracts.Database.V1.Database;
 namespace Roundabout.Dashboard.Accumulators;
 
 /// <summary>
-/// Once per sample interval, finds the accumulators in the database (one List of key names under
-/// <c>acc/</c>) and reads each value (one Get each), the named ones always. A List returns at
-/// most 1000 keys and the dedupe records share the prefix, so under heavy traffic some names may
-/// not be found; the page says so, and --accumulator names one to show anyway.
+/// Once per sample interval, reads the accumulators where the servers keep them.
+/// <list type="bullet">
+/// <item>In the embedded database (the default): one List of key names under <c>acc/</c> finds
+/// them, and one Get each reads them, the named ones always. A List returns at most 1000 keys and
+/// the dedupe records share the prefix, so under heavy traffic some names may not be found; the
+/// page says so, and --accumulator names one to show anyway.</item>
+/// <item>In Redis or etcd (a server's <c>store</c> metadata says so): the dashboard does not dial
+/// those stores; it asks a server for each named accumulator (GetAccumulator), trying the next
+/// server when one does not answer. Only the named ones are shown: neither store is listed.</item>
+/// </list>
 /// </summary>
 internal sealed class AccumulatorReader(DashboardOptions options, DashboardState state, GrpcChannels channels, TimeProvider time) : BackgroundService
 {
@@ -22,15 +30,7 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
         {
             do
             {
-                try
-                {
-                    var (items, truncated) = await ReadAsync(stoppingToken);
-                    state.SetAccumulators(items, truncated);
-                }
-                catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    state.AccumulatorsUnreachable(Membership.MembershipMonitor.Describe(ex));
-                }
+                await ReadOnceAsync(stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -39,7 +39,53 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
         }
     }
 
-    internal async Task<(IReadOnlyList<AccumulatorView> Items, bool Truncated)> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>One round: reads the accumulators and puts them, or the failure, into the state.</summary>
+    internal async Task ReadOnceAsync(CancellationToken cancellationToken)
+    {
+        var members = state.Members;
+        var external = members.Select(m => (m.Address, Store: AccumulatorSource.ExternalStore(m.Metadata))).Where(m => m.Store is not null).ToArray();
+        if (external.Length == 0)
+        {
+            var source = AccumulatorSource.Database(options.Database);
+            try
+            {
+                var (items, truncated) = await ReadDatabaseAsync(cancellationToken);
+                state.SetAccumulators(source, items, truncated);
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                state.AccumulatorsUnreachable(source, Membership.MembershipMonitor.Describe(ex));
+            }
+
+            return;
+        }
+
+        RpcException? last = null;
+        foreach (var (server, store) in external)
+        {
+            try
+            {
+                var items = await ReadThroughServerAsync(server, cancellationToken);
+                state.SetAccumulators(AccumulatorSource.ThroughServer(store!, server), items, truncated: false);
+                return;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = ex;
+            }
+            catch (FormatException)
+            {
+                // A member whose address is not host:port: the registry would not list it, but never trust it.
+            }
+        }
+
+        var first = external[0];
+        state.AccumulatorsUnreachable(
+            AccumulatorSource.ThroughServer(first.Store!, first.Address),
+            last is null ? "no server could be asked" : $"no server answered: {Membership.MembershipMonitor.Describe(last)}");
+    }
+
+    internal async Task<(IReadOnlyList<AccumulatorView> Items, bool Truncated)> ReadDatabaseAsync(CancellationToken cancellationToken)
     {
         var database = new DatabaseApi.DatabaseClient(channels.For(options.Database));
         var listed = await database.ListAsync(new ListRequest { Prefix = AccumulatorKeyNames.Prefix }, deadline: Deadline(), cancellationToken: cancellationToken);
@@ -55,6 +101,16 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
                 : new AccumulatorView(name, "1", 0, false);
         }));
         return (items, listed.Truncated || all.Length > names.Length);
+    }
+
+    private async Task<IReadOnlyList<AccumulatorView>> ReadThroughServerAsync(string server, CancellationToken cancellationToken)
+    {
+        var calculator = new Calculator.CalculatorClient(channels.For(EndpointAddress.Parse(server)));
+        return await Task.WhenAll(options.Accumulators.Take(options.MaxAccumulators).Select(async name =>
+        {
+            var reply = await calculator.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }, deadline: Deadline(), cancellationToken: cancellationToken);
+            return new AccumulatorView(name, reply.Value, Version: null, Stored: true);
+        }));
     }
 
     private DateTime Deadline() => time.GetUtcNow().UtcDateTime + options.CallDeadline;

@@ -1,4 +1,5 @@
 using Roundabout.Contracts.Registry.V1;
+using Roundabout.Dashboard.Accumulators;
 
 namespace Roundabout.Dashboard.State;
 
@@ -26,7 +27,7 @@ internal sealed class DashboardState
         _options = options;
         _time = time;
         _registry = new RegistryView(false, options.Registries[0].ToString(), 0, null, "connecting");
-        _accumulators = new AccumulatorsView(false, options.Database.ToString(), [], false, null, "connecting");
+        _accumulators = new AccumulatorsView(false, AccumulatorSource.Database(options.Database).Description, true, [], false, null, "connecting");
     }
 
     public long Version
@@ -261,26 +262,29 @@ internal sealed class DashboardState
         }
     }
 
-    public void SetAccumulators(IReadOnlyList<AccumulatorView> items, bool truncated)
+    public void SetAccumulators(AccumulatorSource source, IReadOnlyList<AccumulatorView> items, bool truncated)
     {
         lock (_gate)
         {
-            _accumulators = _accumulators with { Reachable = true, Items = items, Truncated = truncated, ReadAt = _time.GetUtcNow(), Error = null };
+            _accumulators = _accumulators with
+            {
+                Reachable = true, Source = source.Description, Listed = source.Listed, Items = items, Truncated = truncated, ReadAt = _time.GetUtcNow(), Error = null,
+            };
             ChangedLocked();
         }
     }
 
-    /// <summary>The database did not answer: the last values stay, marked as such.</summary>
-    public void AccumulatorsUnreachable(string error)
+    /// <summary>The store (or every server, when read through them) did not answer: the last values stay, marked as such.</summary>
+    public void AccumulatorsUnreachable(AccumulatorSource source, string error)
     {
         lock (_gate)
         {
-            if (!_accumulators.Reachable && _accumulators.Error == error)
+            if (!_accumulators.Reachable && _accumulators.Error == error && _accumulators.Source == source.Description)
             {
                 return;
             }
 
-            _accumulators = _accumulators with { Reachable = false, Error = error };
+            _accumulators = _accumulators with { Reachable = false, Source = source.Description, Listed = source.Listed, Error = error };
             ChangedLocked();
         }
     }

@@ -60,8 +60,17 @@ public static class TrafficSource
 /// <summary>One line of the membership timeline.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Kind, string Address, long Revision, string? Detail);
 
-/// <summary>The accumulators read from the database, and whether the last read worked.</summary>
-public sealed record AccumulatorsView(bool Reachable, string Database, IReadOnlyList<AccumulatorView> Items, bool Truncated, DateTimeOffset? ReadAt, string? Error);
+/// <summary>
+/// The accumulators, and whether the last read worked. <see cref="Source"/> says where they were
+/// read: <c>the database at host:port</c>, or, when the servers keep them in Redis or etcd,
+/// <c>Redis at host:port, through the server at host:port</c>. Only the embedded database can be
+/// listed (<see cref="Listed"/>); otherwise the named accumulators alone are shown.
+/// </summary>
+public sealed record AccumulatorsView(bool Reachable, string Source, bool Listed, IReadOnlyList<AccumulatorView> Items, bool Truncated, DateTimeOffset? ReadAt, string? Error);
 
-/// <summary>One accumulator: its exact value as decimal text, and whether the database holds it yet (an absent one is 1).</summary>
-public sealed record AccumulatorView(string Name, string Value, long Version, bool Stored);
+/// <summary>
+/// One accumulator: its exact value as decimal text, and whether the database holds it yet (an
+/// absent one is 1). <see cref="Version"/> is the database's version of the key, null when read
+/// through a server (which does not tell it).
+/// </summary>
+public sealed record AccumulatorView(string Name, string Value, long? Version, bool Stored);

@@ -122,14 +122,15 @@
   function renderAccumulators(snapshot) {
     const view = snapshot.accumulators;
     const status = document.getElementById("accumulators-status");
+    const named = view.listed ? "" : " Only the accumulators named with --accumulator are shown: the dashboard lists the embedded database, not Redis or etcd.";
     if (view.reachable) {
-      status.textContent = "From the database at " + view.database + ", read at " + clock(view.readAt) + "." +
+      status.textContent = "From " + view.source + ", read at " + clock(view.readAt) + "." + named +
         (view.truncated ? " Some accumulators may be missing: the database holds more keys under acc/ than one read returns " +
           "(recent multiplies' dedupe records share the prefix); start the dashboard with --accumulator NAME to always show one." : "");
       status.classList.remove("bad");
     } else {
-      status.textContent = "\u2717 The database at " + view.database + " is unreachable (" + view.error + ")" +
-        (view.readAt ? "; the values below were read at " + clock(view.readAt) + "." : ".");
+      status.textContent = "\u2717 Cannot read the accumulators from " + view.source + " (" + view.error + ")" +
+        (view.readAt ? "; the values below were read at " + clock(view.readAt) + "." : ".") + named;
       status.classList.add("bad");
     }
 
@@ -142,7 +143,7 @@
       const value = el("td", shortNumber(item.value), "value");
       value.title = item.value;
       value.dataset.value = item.value;
-      const version = el("td", item.stored ? item.version : "not stored yet (1)", "number");
+      const version = el("td", !item.stored ? "not stored yet (1)" : item.version === null ? "\u2014" : item.version, "number");
       row.append(name, value, version);
       return row;
     });
