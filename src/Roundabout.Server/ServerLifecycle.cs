@@ -68,18 +68,12 @@ internal sealed class ServerLifecycle(
         var advertised = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
         if (server.GetMetricsPort() is { } metricsPort)
         {
-            advertised.TryAdd(MetricsMetadataKey, $"{options.AdvertiseHost}:{metricsPort}");
+            advertised.TryAdd(MetadataKeys.Metrics, $"{options.AdvertiseHost}:{metricsPort}");
         }
 
-        advertised.TryAdd(StoreMetadataKey, options.EffectiveStore.ToString());
+        advertised.TryAdd(MetadataKeys.Store, options.EffectiveStore.ToString());
         return advertised;
     }
-
-    /// <summary>The metadata key that holds the server's metrics endpoint, host:port.</summary>
-    public const string MetricsMetadataKey = "metrics";
-
-    /// <summary>The metadata key that holds the server's store, as --store spells it (<c>redis://host:port</c>, say).</summary>
-    public const string StoreMetadataKey = "store";
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {

@@ -8,19 +8,13 @@ namespace Roundabout.Dashboard.Accumulators;
 /// </summary>
 internal sealed record AccumulatorSource(string Description, bool Listed)
 {
-    /// <summary>The registry metadata key a server advertises its store under (<c>redis://host:port</c>, say).</summary>
-    public const string StoreMetadataKey = "store";
-
-    /// <summary>How a server names the embedded database in that entry.</summary>
-    public const string EmbeddedScheme = "roundabout://";
-
     public static AccumulatorSource Database(EndpointAddress database) => new($"the database at {database}", Listed: true);
 
     public static AccumulatorSource ThroughServer(string store, string server) => new($"{Describe(store)}, through the server at {server}", Listed: false);
 
     /// <summary>The store a server advertises, or null when it keeps its accumulators in the embedded database (or does not say).</summary>
     public static string? ExternalStore(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(StoreMetadataKey, out var store) && !store.StartsWith(EmbeddedScheme, StringComparison.OrdinalIgnoreCase) ? store : null;
+        metadata.TryGetValue(MetadataKeys.Store, out var store) && !store.StartsWith(StoreSchemes.Embedded, StringComparison.OrdinalIgnoreCase) ? store : null;
 
     private static string Describe(string store)
     {

@@ -11,8 +11,6 @@ namespace Roundabout.Dashboard.Metrics;
 /// </summary>
 internal sealed class MetricsScraper(DashboardOptions options, DashboardState state, HttpClient http, TimeProvider time) : BackgroundService
 {
-    public const string MetadataKey = "metrics";
-
     private readonly Dictionary<string, (string Endpoint, RateTracker Tracker)> _trackers = new(StringComparer.OrdinalIgnoreCase);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,7 +31,7 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
     /// <summary>One round: every member with a metrics endpoint, at once.</summary>
     internal async Task ScrapeOnceAsync(CancellationToken cancellationToken)
     {
-        var members = state.Members.Where(m => m.Metadata.ContainsKey(MetadataKey)).ToArray();
+        var members = state.Members.Where(m => m.Metadata.ContainsKey(MetadataKeys.Metrics)).ToArray();
         foreach (var gone in _trackers.Keys.Where(a => !members.Any(m => string.Equals(m.Address, a, StringComparison.OrdinalIgnoreCase))).ToArray())
         {
             _trackers.Remove(gone);
@@ -44,7 +42,7 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
             return;
         }
 
-        var results = await Task.WhenAll(members.Select(m => ScrapeAsync(m.Address, m.Metadata[MetadataKey], cancellationToken)));
+        var results = await Task.WhenAll(members.Select(m => ScrapeAsync(m.Address, m.Metadata[MetadataKeys.Metrics], cancellationToken)));
         state.SetTraffic(results.ToDictionary(r => r.Address, r => r.Traffic, StringComparer.OrdinalIgnoreCase));
     }
 
