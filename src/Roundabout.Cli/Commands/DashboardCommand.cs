@@ -16,7 +16,8 @@ internal static class DashboardCommand
         var database = CommonOptions.Database();
         var accumulator = new Option<string[]>("--accumulator")
         {
-            Description = $"An accumulator to show even before it is found in the database (repeatable). Default: {ServiceNames.GlobalAccumulator}.",
+            Description = $"An accumulator to show even before it is found in the database (repeatable). When the servers keep the accumulators " +
+                $"in Redis or etcd, these are the ones shown, read through a server. Default: {ServiceNames.GlobalAccumulator}.",
             AllowMultipleArgumentsPerToken = false,
             Validators =
             {
