@@ -120,12 +120,15 @@ public sealed class ProcessFaultTests
         }
     }
 
-    /// <summary>The roundabout command in a command line: the word after <c>roundabout.dll</c>.</summary>
+    /// <summary>
+    /// The roundabout command in a command line: the word after <c>roundabout.dll</c> (run by
+    /// dotnet) or after the <c>roundabout</c> executable (the native build, <c>ROUNDABOUT_TEST_EXECUTABLE</c>).
+    /// </summary>
     private static string Command(string commandLine)
     {
         var words = commandLine.Split(' ');
-        var dll = Array.FindIndex(words, w => w.EndsWith("roundabout.dll", StringComparison.Ordinal));
-        return dll >= 0 && dll + 1 < words.Length ? words[dll + 1] : string.Empty;
+        var program = Array.FindIndex(words, w => w.EndsWith("roundabout.dll", StringComparison.Ordinal) || Path.GetFileName(w) == "roundabout");
+        return program >= 0 && program + 1 < words.Length ? words[program + 1] : string.Empty;
     }
 
     private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
