@@ -8,8 +8,12 @@ internal static partial class Log
     [LoggerMessage(200, LogLevel.Information, "Membership is kept in etcd at {Endpoints} under {Prefix} (lease TTL {TtlSeconds} s)")]
     public static partial void UsingEtcd(ILogger logger, string endpoints, string prefix, long ttlSeconds);
 
+    /// <summary>A broken watch, with its delay as people write it (<c>250 ms</c>, <c>2 s</c>).</summary>
+    public static void WatchBroken(ILogger logger, string prefix, string reason, TimeSpan delay) =>
+        WatchBroken(logger, prefix, reason, Contracts.HumanDuration.Format(delay));
+
     [LoggerMessage(201, LogLevel.Warning, "etcd watch on {Prefix} broke ({Reason}); reconnecting in {Delay}")]
-    public static partial void WatchBroken(ILogger logger, string prefix, string reason, TimeSpan delay);
+    private static partial void WatchBroken(ILogger logger, string prefix, string reason, string delay);
 
     [LoggerMessage(202, LogLevel.Information, "etcd compacted the history a watch on {Prefix} needed; resending a snapshot")]
     public static partial void WatchCompacted(ILogger logger, string prefix);
