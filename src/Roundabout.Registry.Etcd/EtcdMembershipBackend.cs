@@ -24,6 +24,9 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private readonly Watch.WatchClient _watch;
     private readonly EtcdKeys _keys;
     private readonly string _description;
+
+    /// <summary>How many times a call that could not connect is sent, one attempt per member at most.</summary>
+    private int MaxConnectAttempts => Math.Max(2, _options.Endpoints.Count);
     private readonly SemaphoreSlim[] _registrationGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public EtcdMembershipBackend(EtcdMembershipOptions options, TimeProvider time, ILogger logger)
@@ -306,19 +309,43 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
             : null;
     }
 
-    /// <summary>One keep-alive round trip; false when etcd no longer knows the lease.</summary>
+    /// <summary>
+    /// One keep-alive round trip; false when etcd no longer knows the lease. Each attempt gets a
+    /// share of the call deadline: after a member died, a keep-alive stream balanced onto it was
+    /// seen to hang until its deadline on every renewal, long enough for the lease to expire while
+    /// a majority of etcd was up. Renewing a lease twice is harmless, so an attempt that timed out
+    /// or could not connect is sent again, and the balancer puts it on another member.
+    /// </summary>
     private async Task<bool> KeepAliveAsync(long leaseId, CancellationToken cancellationToken)
     {
-        try
+        var attempts = MaxConnectAttempts;
+        var perAttempt = _options.CallDeadline / attempts;
+        for (var attempt = 1; ; attempt++)
         {
-            using var call = _lease.LeaseKeepAlive(deadline: Deadline(), cancellationToken: cancellationToken);
-            await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = leaseId }, cancellationToken);
-            await call.RequestStream.CompleteAsync();
-            return await call.ResponseStream.MoveNext(cancellationToken) && call.ResponseStream.Current.TTL > 0;
-        }
-        catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
-        {
-            throw Failed(ex);
+            var last = attempt == attempts;
+            try
+            {
+                using var call = _lease.LeaseKeepAlive(deadline: TimeProvider.System.GetUtcNow().UtcDateTime + perAttempt, cancellationToken: cancellationToken);
+                await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = leaseId }, cancellationToken);
+                await call.RequestStream.CompleteAsync();
+                return await call.ResponseStream.MoveNext(cancellationToken) && call.ResponseStream.Current.TTL > 0;
+            }
+            catch (RpcException ex) when (!last && (NeverConnected(ex) || ex.StatusCode == StatusCode.DeadlineExceeded) && !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing came back in this attempt's time: the next one is balanced onto another member.
+            }
+            catch (OperationCanceledException) when (!last && !cancellationToken.IsCancellationRequested)
+            {
+                // The same, surfaced as a cancellation (the stream's write waited past the deadline).
+            }
+            catch (RpcException ex) when (ex.StatusCode is not StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(ex);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(new RpcException(new Status(StatusCode.DeadlineExceeded, $"no keep-alive answer within {Contracts.HumanDuration.Format(_options.CallDeadline)}")));
+            }
         }
     }
 
@@ -344,23 +371,41 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private async Task<T> CallAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> call, CancellationToken cancellationToken, bool notFoundIsOk = false)
         where T : class, new()
     {
-        try
+        var options = new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken);
+        for (var attempt = 1; ; attempt++)
         {
-            return await call(new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken));
-        }
-        catch (RpcException ex) when (notFoundIsOk && ex.StatusCode == StatusCode.NotFound)
-        {
-            return new T();
-        }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
-        {
-            throw;
-        }
-        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Failed(ex);
+            try
+            {
+                return await call(options);
+            }
+            catch (RpcException ex) when (attempt < MaxConnectAttempts && NeverConnected(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing reached etcd: the next attempt is balanced onto another member.
+            }
+            catch (RpcException ex) when (notFoundIsOk && ex.StatusCode == StatusCode.NotFound)
+            {
+                return new T();
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+            {
+                throw;
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(ex);
+            }
         }
     }
+
+    /// <summary>
+    /// A call whose connection to the member it was balanced onto was refused: nothing was sent, so
+    /// it is safe to send again, even a write. After a member dies, the etcd client's channel may
+    /// keep balancing calls onto it for a while (seen for over 10 s, longer than a lease's TTL, in a
+    /// loaded test run), and without this every such call failed a renewal, so leases expired while
+    /// a majority of etcd was up. One attempt per member is enough to reach a live one.
+    /// </summary>
+    private static bool NeverConnected(RpcException ex) =>
+        ex.StatusCode == StatusCode.Unavailable && ex.Status.DebugException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     private RpcException Failed(RpcException ex)
     {
