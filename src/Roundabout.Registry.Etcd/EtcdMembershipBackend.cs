@@ -24,9 +24,6 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     private readonly Watch.WatchClient _watch;
     private readonly EtcdKeys _keys;
     private readonly string _description;
-
-    /// <summary>How many times a call that could not connect is sent, one attempt per member at most.</summary>
-    private int MaxConnectAttempts => Math.Max(2, _options.Endpoints.Count);
     private readonly SemaphoreSlim[] _registrationGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public EtcdMembershipBackend(EtcdMembershipOptions options, TimeProvider time, ILogger logger)
@@ -46,6 +43,9 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     }
 
     public TimeSpan Ttl => TimeSpan.FromSeconds(_options.TtlSeconds);
+
+    /// <summary>How many times a call that could not connect is sent, one attempt per member at most.</summary>
+    private int MaxConnectAttempts => Math.Max(2, _options.Endpoints.Count);
 
     public async ValueTask<RegisterOutcome> RegisterAsync(InstanceRegistration registration, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Database.V1;
 using OpenTelemetry.Trace;
 using Roundabout.Contracts.Security;

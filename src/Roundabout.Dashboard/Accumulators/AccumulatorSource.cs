@@ -14,18 +14,18 @@ internal sealed record AccumulatorSource(string Description, bool Listed)
 
     /// <summary>The store a server advertises, or null when it keeps its accumulators in the embedded database (or does not say).</summary>
     public static string? ExternalStore(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.TryGetValue(MetadataKeys.Store, out var store) && !store.StartsWith(StoreSchemes.Embedded, StringComparison.OrdinalIgnoreCase) ? store : null;
+        metadata.TryGetValue(MetadataKeys.Store, out var store) && !store.StartsWith(StoreAddress.EmbeddedScheme, StringComparison.OrdinalIgnoreCase) ? store : null;
 
+    /// <summary>How the server's logs name the store (<c>Redis at host:port</c>); the text itself when it is not a store URI.</summary>
     private static string Describe(string store)
     {
-        var separator = store.IndexOf("://", StringComparison.Ordinal);
-        if (separator < 0)
+        try
         {
-            return store;
+            return StoreAddress.Parse(store).Named;
         }
-
-        var scheme = store[..separator].ToLowerInvariant();
-        var name = scheme switch { "redis" => "Redis", "etcd" => "etcd", _ => scheme };
-        return $"{name} at {store[(separator + 3)..]}";
+        catch (FormatException)
+        {
+            return store; // Metadata a user set by hand (--metadata store=...): shown as given.
+        }
     }
 }

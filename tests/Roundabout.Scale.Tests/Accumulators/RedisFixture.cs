@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Roundabout.Contracts;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;

@@ -1,6 +1,4 @@
-using Roundabout.Contracts;
-
-namespace Roundabout.Server;
+namespace Roundabout.Contracts;
 
 /// <summary>Which engine holds the accumulators.</summary>
 public enum StoreKind
@@ -18,9 +16,9 @@ public enum StoreKind
 /// <summary>Where the accumulators live: <c>roundabout://host:port</c>, <c>redis://host:port[,host:port...]</c> or <c>etcd://host:port[,host:port...]</c>.</summary>
 public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress> Endpoints)
 {
-    public const string EmbeddedScheme = StoreSchemes.Embedded;
-    public const string RedisScheme = StoreSchemes.Redis;
-    public const string EtcdScheme = StoreSchemes.Etcd;
+    public const string EmbeddedScheme = "roundabout://";
+    public const string RedisScheme = "redis://";
+    public const string EtcdScheme = "etcd://";
 
     public static StoreAddress Embedded(EndpointAddress database) => new(StoreKind.Embedded, [database]);
 
