@@ -9,4 +9,21 @@ public static class FaultTrailers
     /// <c>Redis at localhost:6379</c>. Every server shares that store, so another server cannot help.
     /// </summary>
     public const string Store = "roundabout-store";
+
+    /// <summary>
+    /// Set by a calculation server when the store refused a Multiply's session sequence and
+    /// applied nothing: <c>already-confirmed</c>, <c>unknown-session</c> (the client should start
+    /// a new session) or <c>too-many-in-flight</c>.
+    /// </summary>
+    public const string Session = "roundabout-session";
+
+    public const string UnknownSession = "unknown-session";
+
+    public static string SessionValue(Sessions.SessionDecision decision) => decision switch
+    {
+        Sessions.SessionDecision.AlreadyConfirmed => "already-confirmed",
+        Sessions.SessionDecision.UnknownSession => UnknownSession,
+        Sessions.SessionDecision.TooManyInFlight => "too-many-in-flight",
+        _ => decision.ToString().ToLowerInvariant(),
+    };
 }

@@ -55,6 +55,13 @@ public sealed class ServerHostOptions
     /// <summary>How long a Multiply's request id is remembered, so that a retry is not applied twice.</summary>
     public TimeSpan DedupeWindow { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a client session's record on an accumulator outlives the session's last multiply
+    /// there. A client's retries end within its deadline (at most an hour), so a record can not
+    /// expire while a retry of one of its calls may still come.
+    /// </summary>
+    public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The deadline of each call the server makes to its registry or database.</summary>
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -110,9 +117,9 @@ public sealed class ServerHostOptions
             throw new ArgumentOutOfRangeException(nameof(MultiplyBatch), MultiplyBatch, $"The multiply batch must be from 1 (no combining) to {DefaultMultiplyBatch}.");
         }
 
-        if (DedupeWindow <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero)
+        if (DedupeWindow <= TimeSpan.Zero || CallDeadline <= TimeSpan.Zero || SessionTtl <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(DedupeWindow), "The dedupe window and the call deadline must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(DedupeWindow), "The dedupe window, the session TTL and the call deadline must be positive.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Sessions;
 
 namespace Roundabout.Database.Engine;
 
@@ -17,6 +18,7 @@ internal sealed partial class KeyValueStore
         var mutations = new List<Mutation>(writes.Count + 1);
         var written = new Dictionary<string, int>(StringComparer.Ordinal);
         Dictionary<string, BigInteger>? numbers = null;
+        Dictionary<string, PlannedSession>? sessions = null;
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
@@ -34,6 +36,26 @@ internal sealed partial class KeyValueStore
             {
                 outcomes[i] = new OpOutcome(first.Value, Replayed: true);
                 continue;
+            }
+
+            PlannedSession? session = null;
+            if (update.Session is { } call)
+            {
+                sessions ??= new Dictionary<string, PlannedSession>(StringComparer.Ordinal);
+                session = PlanSession(sessions, call, i, now);
+                var decision = SessionRecord.Decide(session.Record, call.Sequence, call.ConfirmedBelow, out var decided, out var answer, out var changed);
+                if (decision != SessionDecision.UnknownSession)
+                {
+                    session.Record = decided;
+                    session.Changed |= changed;
+                    session.TtlMs = call.TtlMs;
+                }
+
+                if (decision != SessionDecision.Apply)
+                {
+                    outcomes[i] = decision == SessionDecision.Replay ? new OpOutcome(answer, Replayed: true) : new OpOutcome(null, false, decision);
+                    continue;
+                }
             }
 
             numbers ??= new Dictionary<string, BigInteger>(StringComparer.Ordinal);
@@ -61,10 +83,56 @@ internal sealed partial class KeyValueStore
                 Set(mutations, written, Mutation.Put(record, bytes, update.RequestTtlMs == 0 ? 0 : now + update.RequestTtlMs));
             }
 
+            if (session is not null)
+            {
+                session.Record!.Remember(update.Session!.Sequence, bytes);
+                session.Changed = true;
+            }
+
             outcomes[i] = new OpOutcome(bytes, Replayed: false);
         }
 
+        if (sessions is not null)
+        {
+            // Each session record is written once per commit, however many of its calls the commit holds.
+            foreach (var (key, planned) in sessions)
+            {
+                if (planned.Changed)
+                {
+                    Set(mutations, written, Mutation.Put(key, planned.Record!.Encode(), planned.TtlMs == 0 ? 0 : now + planned.TtlMs));
+                }
+            }
+        }
+
         return (mutations.ToArray(), outcomes);
+    }
+
+    /// <summary>The session record as the transaction so far leaves it, read from the store the first time the transaction names it.</summary>
+    private PlannedSession PlanSession(Dictionary<string, PlannedSession> sessions, SessionUpdate call, int index, long now)
+    {
+        if (!sessions.TryGetValue(call.Key, out var planned))
+        {
+            SessionRecord? record = null;
+            if (TryGetLiveLocked(call.Key, now, out var entry) && !SessionRecord.TryDecode(entry.Value, out record))
+            {
+                throw new NotASessionRecordException($"ops[{index}]: the value at '{call.Key}' is not a session record, so the session cannot be checked; delete that key.");
+            }
+
+            planned = new PlannedSession { Record = record };
+            sessions[call.Key] = planned;
+        }
+
+        return planned;
+    }
+
+    /// <summary>A session record being planned: null while the store holds none; written at the end when changed.</summary>
+    private sealed class PlannedSession
+    {
+        public SessionRecord? Record { get; set; }
+
+        public bool Changed { get; set; }
+
+        public long TtlMs { get; set; }
     }
 
     /// <summary>The key as the transaction so far leaves it: its latest planned put, or the live entry.</summary>

@@ -1,3 +1,5 @@
+using Roundabout.Contracts.Sessions;
+
 namespace Roundabout.Database.Engine;
 
 internal sealed partial class KeyValueStore
@@ -98,6 +100,23 @@ internal sealed partial class KeyValueStore
                     StoreLimits.CheckTtl(update.RequestTtlMs, $"ops[{i}].request_ttl_ms");
                     records.Add(record);
                 }
+
+                if (update.Session is { } session)
+                {
+                    if (update.RequestKey is not null)
+                    {
+                        throw new InvalidRequestException($"ops[{i}] has both a request_key and a session_key; an atomic op is deduplicated by one of them.");
+                    }
+
+                    StoreLimits.CheckKey(session.Key, $"ops[{i}].session_key");
+                    StoreLimits.CheckTtl(session.TtlMs, $"ops[{i}].session_ttl_ms");
+                    if (SessionRecord.Validate(session.Sequence, session.ConfirmedBelow) is { } error)
+                    {
+                        throw new InvalidRequestException($"ops[{i}]: {error}.");
+                    }
+
+                    records.Add(session.Key);
+                }
             }
             else
             {
@@ -126,7 +145,7 @@ internal sealed partial class KeyValueStore
         {
             if (records.Contains(key))
             {
-                throw new InvalidRequestException($"The key '{key}' is both an atomic op's value and a request_key in the same transaction; keep idempotency records apart from values.");
+                throw new InvalidRequestException($"The key '{key}' is both an atomic op's value and a request_key or session_key in the same transaction; keep idempotency records apart from values.");
             }
         }
     }

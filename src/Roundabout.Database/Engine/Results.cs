@@ -1,3 +1,5 @@
+using Roundabout.Contracts.Sessions;
+
 namespace Roundabout.Database.Engine;
 
 internal sealed record KeyValueItem(string Key, byte[] Value, long Version);
@@ -12,8 +14,11 @@ internal sealed record CasResult(bool Succeeded, long Version);
 /// <param name="Outcomes">On success, one per op in request order; empty on failure.</param>
 internal sealed record TxnResult(bool Succeeded, long Version, IReadOnlyList<long> CurrentVersions, IReadOnlyList<OpOutcome> Outcomes);
 
-/// <summary>What one op of a successful transaction produced: for an atomic op its result (or the first result, replayed); nothing for a put or delete.</summary>
-internal readonly record struct OpOutcome(byte[]? Value, bool Replayed)
+/// <summary>
+/// What one op of a successful transaction produced: for an atomic op its result (or the first
+/// result, replayed), or why its session refused it; nothing for a put or delete.
+/// </summary>
+internal readonly record struct OpOutcome(byte[]? Value, bool Replayed, SessionDecision? Refusal = null)
 {
     public static OpOutcome None => default;
 }

@@ -33,11 +33,15 @@ internal enum AtomicOperation
 /// <summary>
 /// An atomic update: <see cref="Operation"/> with <see cref="Operand"/>, and optionally an
 /// idempotency record at <see cref="RequestKey"/> that holds the first result (and, while it
-/// lives, turns a repeat of the same request into a replay that changes nothing).
+/// lives, turns a repeat of the same request into a replay that changes nothing), or a client
+/// session's record (<see cref="Session"/>) that does the same for the session's sequences.
 /// </summary>
-internal sealed record AtomicUpdate(AtomicOperation Operation, BigInteger Operand, string? RequestKey = null, long RequestTtlMs = 0)
+internal sealed record AtomicUpdate(AtomicOperation Operation, BigInteger Operand, string? RequestKey = null, long RequestTtlMs = 0, SessionUpdate? Session = null)
 {
     public BigInteger Identity => Operation == AtomicOperation.Multiply ? BigInteger.One : BigInteger.Zero;
 
     public BigInteger Apply(BigInteger value) => Operation == AtomicOperation.Multiply ? value * Operand : value + Operand;
 }
+
+/// <summary>A client session's call: its record's key, its sequence, its confirmation floor, and how long the record lives after this write (0: for ever).</summary>
+internal sealed record SessionUpdate(string Key, ulong Sequence, ulong ConfirmedBelow, long TtlMs);

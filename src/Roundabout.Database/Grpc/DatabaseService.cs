@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Database.V1;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Database.Engine;
 
 namespace Roundabout.Database.Grpc;
@@ -56,9 +57,12 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
         response.CurrentVersions.AddRange(result.CurrentVersions);
         foreach (var outcome in result.Outcomes)
         {
-            response.Results.Add(outcome.Value is null
-                ? new OpResult()
-                : new OpResult { Value = UnsafeByteOperations.UnsafeWrap(outcome.Value), Replayed = outcome.Replayed });
+            response.Results.Add(outcome switch
+            {
+                { Refusal: { } refusal } => new OpResult { Refusal = ToMessage(refusal) },
+                { Value: null } => new OpResult(),
+                _ => new OpResult { Value = UnsafeByteOperations.UnsafeWrap(outcome.Value), Replayed = outcome.Replayed },
+            });
         }
 
         return response;
@@ -78,8 +82,16 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
             ParseOutcome.TooLarge => throw new ResultOutOfRangeException($"ops[{index}].atomic.operand: {error}"),
             _ => throw new InvalidRequestException($"ops[{index}].atomic.operand: {error}"),
         };
-        return new AtomicUpdate(operation, operand, op.RequestKey.Length == 0 ? null : op.RequestKey, op.RequestTtlMs);
+        var session = op.SessionKey.Length == 0 ? null : new SessionUpdate(op.SessionKey, op.Sequence, op.ConfirmedBelow, op.SessionTtlMs);
+        return new AtomicUpdate(operation, operand, op.RequestKey.Length == 0 ? null : op.RequestKey, op.RequestTtlMs, session);
     }
+
+    private static Contracts.Database.V1.SessionRefusal ToMessage(SessionDecision refusal) => refusal switch
+    {
+        SessionDecision.AlreadyConfirmed => Contracts.Database.V1.SessionRefusal.AlreadyConfirmed,
+        SessionDecision.UnknownSession => Contracts.Database.V1.SessionRefusal.UnknownSession,
+        _ => Contracts.Database.V1.SessionRefusal.TooManyInFlight,
+    };
 
     private static KeyValue ToMessage(KeyValueItem item) => new()
     {
@@ -104,7 +116,7 @@ internal sealed class DatabaseService(KeyValueStore store) : Contracts.Database.
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, ex.Message));
         }
-        catch (NotAnIntegerException ex)
+        catch (Exception ex) when (ex is NotAnIntegerException or NotASessionRecordException)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, ex.Message));
         }

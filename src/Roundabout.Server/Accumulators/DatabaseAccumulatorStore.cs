@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Database.V1;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
@@ -10,8 +11,9 @@ namespace Roundabout.Server.Accumulators;
 /// <summary>
 /// Accumulators in Roundabout's own database. A batch of multiplies is one Txn of atomic
 /// multiply ops on the accumulator's key: the database applies them in order inside its single
-/// writer, each with its request's dedupe record in the same commit, so replicas never conflict,
-/// no value is read first, and a request id applied before gets its first result back instead.
+/// writer, each with its session record (or its request record) in the same commit, so replicas
+/// never conflict, no value is read first, and a sequence or request id applied before gets its
+/// first result back instead.
 /// </summary>
 internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
 {
@@ -28,8 +30,8 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
         _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, metrics: metrics);
     }
 
-    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>
-        _combiner.MultiplyAsync(name, factor, requestId, cancellationToken);
+    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken) =>
+        _combiner.MultiplyAsync(name, factor, dedupe, cancellationToken);
 
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {
@@ -47,20 +49,25 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
     {
         var valueKey = AccumulatorKeys.Value(name);
         var dedupeTtl = (long)_options.DedupeWindow.TotalMilliseconds;
+        var sessionTtl = (long)_options.SessionTtl.TotalMilliseconds;
         var txn = new TxnRequest();
         foreach (var pending in batch)
         {
-            txn.Ops.Add(new TxnOp
+            var op = new AtomicOp { Key = valueKey, Kind = AtomicKind.Multiply, Operand = ExactInteger.Format(pending.Factor) };
+            if (pending.RequestId is { } id)
             {
-                Atomic = new AtomicOp
-                {
-                    Key = valueKey,
-                    Kind = AtomicKind.Multiply,
-                    Operand = ExactInteger.Format(pending.Factor),
-                    RequestKey = pending.RequestId is { } id ? AccumulatorKeys.Request(name, id) : string.Empty,
-                    RequestTtlMs = pending.RequestId is null ? 0 : dedupeTtl,
-                },
-            });
+                op.RequestKey = AccumulatorKeys.Request(name, id);
+                op.RequestTtlMs = dedupeTtl;
+            }
+            else if (pending.Session is { } session)
+            {
+                op.SessionKey = AccumulatorKeys.Session(name, session.SessionId);
+                op.Sequence = session.Sequence;
+                op.ConfirmedBelow = session.ConfirmedBelow;
+                op.SessionTtlMs = sessionTtl;
+            }
+
+            txn.Ops.Add(new TxnOp { Atomic = op });
         }
 
         TxnResponse reply;
@@ -77,7 +84,13 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
         for (var i = 0; i < outcomes.Length; i++)
         {
             var result = reply.Results[i];
-            outcomes[i] = new MultiplyOutcome(AccumulatorKeys.Decode(result.Value.Span), result.Replayed);
+            outcomes[i] = result.Refusal switch
+            {
+                SessionRefusal.None => new MultiplyOutcome(AccumulatorKeys.Decode(result.Value.Span), result.Replayed),
+                SessionRefusal.AlreadyConfirmed => MultiplyOutcome.Refused(SessionDecision.AlreadyConfirmed),
+                SessionRefusal.UnknownSession => MultiplyOutcome.Refused(SessionDecision.UnknownSession),
+                _ => MultiplyOutcome.Refused(SessionDecision.TooManyInFlight),
+            };
         }
 
         return outcomes;

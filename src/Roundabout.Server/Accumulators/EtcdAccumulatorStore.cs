@@ -51,8 +51,8 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
 
     public string Description { get; }
 
-    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>
-        _combiner.MultiplyAsync(name, factor, requestId, cancellationToken);
+    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken) =>
+        _combiner.MultiplyAsync(name, factor, dedupe, cancellationToken);
 
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {

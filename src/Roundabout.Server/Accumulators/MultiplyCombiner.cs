@@ -24,13 +24,13 @@ internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, 
 {
     private readonly ConcurrentDictionary<string, MultiplyQueue> _queues = new(StringComparer.Ordinal);
 
-    public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
+    public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken)
     {
-        var pending = new PendingMultiply(factor, string.IsNullOrEmpty(requestId) ? null : requestId);
+        var pending = new PendingMultiply(factor, dedupe);
         if (maxBatch == 1 && !queueSingles)
         {
             metrics?.MultiplyBatch(1);
-            return (await write(name, [pending], cancellationToken))[0];
+            return Checked(name, pending, (await write(name, [pending], cancellationToken))[0]);
         }
 
         var queue = _queues.GetOrAdd(name, _ => new MultiplyQueue());
@@ -43,6 +43,9 @@ internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, 
 
         return await pending.Outcome.WaitAsync(cancellationToken);
     }
+
+    private static MultiplyOutcome Checked(string name, PendingMultiply pending, MultiplyOutcome outcome) =>
+        outcome.Refusal is { } refusal ? throw new SessionRefusedException(name, pending.Session!, refusal) : outcome;
 
     private async Task DrainAsync(string name, MultiplyQueue queue)
     {
@@ -60,7 +63,14 @@ internal sealed class MultiplyCombiner(MultiplyBatchWriter write, int maxBatch, 
             var outcomes = await write(name, batch, CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Complete(outcomes[i]);
+                if (outcomes[i].Refusal is { } refusal)
+                {
+                    batch[i].Fail(new SessionRefusedException(name, batch[i].Session!, refusal));
+                }
+                else
+                {
+                    batch[i].Complete(outcomes[i]);
+                }
             }
         }
         catch (AccumulatorOverflowException) when (batch.Count > 1)

@@ -3,13 +3,15 @@ using System.Numerics;
 namespace Roundabout.Server.Accumulators;
 
 /// <summary>One Multiply waiting in its accumulator's queue for the next combined write.</summary>
-internal sealed class PendingMultiply(BigInteger factor, string? requestId)
+internal sealed class PendingMultiply(BigInteger factor, Dedupe dedupe)
 {
     private readonly TaskCompletionSource<MultiplyOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BigInteger Factor { get; } = factor;
 
-    public string? RequestId { get; } = requestId;
+    public string? RequestId { get; } = dedupe.RequestId;
+
+    public SessionCall? Session { get; } = dedupe.Session;
 
     public Task<MultiplyOutcome> Outcome => _outcome.Task;
 

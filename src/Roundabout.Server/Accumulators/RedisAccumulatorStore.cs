@@ -25,8 +25,8 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
         _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, metrics: metrics);
     }
 
-    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken) =>
-        _combiner.MultiplyAsync(name, factor, requestId, cancellationToken);
+    public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken) =>
+        _combiner.MultiplyAsync(name, factor, dedupe, cancellationToken);
 
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {

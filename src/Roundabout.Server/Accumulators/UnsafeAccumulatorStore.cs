@@ -14,7 +14,7 @@ namespace Roundabout.Server.Accumulators;
 /// </summary>
 internal sealed class UnsafeAccumulatorStore(Database.DatabaseClient database, DatabaseAccumulatorStore safe, ServerHostOptions options, TimeProvider time) : IAccumulatorStore
 {
-    public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, string? requestId, CancellationToken cancellationToken)
+    public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken)
     {
         var product = await safe.GetAsync(name, cancellationToken) * factor;
         if (!ExactInteger.FitsCap(product))

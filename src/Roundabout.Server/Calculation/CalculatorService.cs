@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Server.Accumulators;
 
 namespace Roundabout.Server.Calculation;
@@ -39,19 +40,26 @@ internal sealed class CalculatorService(
     {
         var factor = ParseNumber(request.Factor, "factor");
         var name = ParseName(request.Name);
-        var requestId = request.RequestId;
-        if (requestId.Length > 0 && !AccumulatorKeys.IsValidRequestId(requestId))
+        var dedupe = ParseDedupe(request);
+        MultiplyOutcome outcome;
+        try
         {
-            throw Refuse(StatusCode.InvalidArgument, $"request_id must be 1 to {AccumulatorKeys.MaxRequestIdLength} letters, digits, '-', '_' or '.'");
+            outcome = await CallStoreAsync(ct => store.MultiplyAsync(name, factor, dedupe, ct), context, "The multiply may or may not have been applied.");
+        }
+        catch (SessionRefusedException ex)
+        {
+            var code = ex.Decision == SessionDecision.TooManyInFlight ? StatusCode.ResourceExhausted : StatusCode.FailedPrecondition;
+            Log.Refused(logger, ex.Message);
+            throw new RpcException(new Status(code, ex.Message), new Metadata { { FaultTrailers.Session, FaultTrailers.SessionValue(ex.Decision) } });
         }
 
-        var outcome = await CallStoreAsync(ct => store.MultiplyAsync(name, factor, requestId, ct), context, "The multiply may or may not have been applied.");
         var text = ExactInteger.Format(outcome.Result);
         if (requestLog.ShouldLog(RequestKind.Multiply))
         {
             if (outcome.Replayed)
             {
-                Log.MultiplyReplayed(logger, name, requestId, LogText.Short(text));
+                var call = dedupe.Session is { } session ? $"{session.SessionId} #{session.Sequence}" : request.RequestId;
+                Log.MultiplyReplayed(logger, name, call, LogText.Short(text));
             }
             else
             {
@@ -86,6 +94,37 @@ internal sealed class CalculatorService(
             ParseOutcome.TooLarge => throw Refuse(StatusCode.OutOfRange, $"{field}: {error}"),
             _ => throw Refuse(StatusCode.InvalidArgument, $"{field}: {error}"),
         };
+
+    private Dedupe ParseDedupe(MultiplyRequest request)
+    {
+        if (request.RequestId.Length > 0)
+        {
+            if (!AccumulatorKeys.IsValidRequestId(request.RequestId))
+            {
+                throw Refuse(StatusCode.InvalidArgument, $"request_id must be 1 to {AccumulatorKeys.MaxRequestIdLength} letters, digits, '-', '_' or '.'");
+            }
+
+            return request.SessionId.Length > 0
+                ? throw Refuse(StatusCode.InvalidArgument, "request_id and session_id are both set; a multiply is deduplicated by one of them")
+                : Dedupe.FromRequestId(request.RequestId);
+        }
+
+        if (request.SessionId.Length == 0)
+        {
+            return request.Sequence == 0 && request.ConfirmedBelow == 0
+                ? Dedupe.None
+                : throw Refuse(StatusCode.InvalidArgument, "sequence and confirmed_below need a session_id");
+        }
+
+        if (!AccumulatorKeys.IsValidSessionId(request.SessionId))
+        {
+            throw Refuse(StatusCode.InvalidArgument, $"session_id must be 1 to {AccumulatorKeys.MaxRequestIdLength} letters, digits, '-', '_' or '.'");
+        }
+
+        return SessionRecord.Validate(request.Sequence, request.ConfirmedBelow) is { } error
+            ? throw Refuse(StatusCode.InvalidArgument, error)
+            : Dedupe.FromSession(request.SessionId, request.Sequence, request.ConfirmedBelow);
+    }
 
     private string ParseName(string name)
     {
@@ -134,7 +173,7 @@ internal sealed class CalculatorService(
         {
             throw;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not SessionRefusedException)
         {
             throw StoreFault(ex, unknownOutcome);
         }
