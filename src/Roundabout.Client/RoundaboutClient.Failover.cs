@@ -13,20 +13,20 @@ public sealed partial class RoundaboutClient
     /// One logical call. Unobserved (no tracer, no metrics reader), it is the bare failover loop:
     /// no extra state machine, no clock read, no activity.
     /// </summary>
-    private Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken) =>
+    private Task<TReply> InvokeAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken, bool retryStoreFaults = true) =>
         _metrics.CallsObserved || ClientTelemetry.Source.HasListeners()
-            ? InvokeObservedAsync(operation, send, cancellationToken)
-            : InvokeCoreAsync(operation, send, cancellationToken);
+            ? InvokeObservedAsync(operation, send, retryStoreFaults, cancellationToken)
+            : InvokeCoreAsync(operation, send, retryStoreFaults, cancellationToken);
 
     /// <summary>The call in a span of its own (every attempt's gRPC span beneath it), timed by method and final status.</summary>
-    private async Task<TReply> InvokeObservedAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
+    private async Task<TReply> InvokeObservedAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, bool retryStoreFaults, CancellationToken cancellationToken)
     {
         using var activity = ClientTelemetry.Source.StartActivity("RoundaboutClient." + operation);
         activity?.SetTag("rpc.method", operation);
         var started = _time.GetTimestamp();
         try
         {
-            var reply = await InvokeCoreAsync(operation, send, cancellationToken);
+            var reply = await InvokeCoreAsync(operation, send, retryStoreFaults, cancellationToken);
             _metrics.CallEnded(operation, StatusCode.OK, _time.GetElapsedTime(started));
             return reply;
         }
@@ -46,9 +46,14 @@ public sealed partial class RoundaboutClient
     /// and the list refresh when every cached server is down. An attempt that reached a server (it
     /// answered with an error, or did not answer in time) spends the budget: one attempt per cached
     /// server, or <see cref="RoundaboutClientOptions.MaxAttempts"/> when set. A call that found no
-    /// server connected spends only time, bounded by the deadline.
+    /// server connected spends only time, bounded by the deadline. A server that answered that its
+    /// shared store failed is not at fault: such a call is retried (when
+    /// <paramref name="retryStoreFaults"/>: the call is safe to repeat) after a backoff with jitter,
+    /// on whichever server the balancer picks next, while the deadline lasts, up to
+    /// <see cref="RetryBudgetOptions.MaxPerCall"/> times, and only while the session's
+    /// <see cref="RetryBudget"/> allows, so retries stay a bounded share of calls.
     /// </summary>
-    private async Task<TReply> InvokeCoreAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, CancellationToken cancellationToken)
+    private async Task<TReply> InvokeCoreAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, bool retryStoreFaults, CancellationToken cancellationToken)
     {
         if (!_directory.HasFetched || (_options.Watch && Volatile.Read(ref _watching) == 0))
         {
@@ -66,6 +71,7 @@ public sealed partial class RoundaboutClient
         }
 
         // The first attempt takes the fast path: no clock reads beyond the deadline, no closure.
+        _retryBudget.Deposit();
         var deadline = _options.Deadline;
         var attemptTimeout = _options.AttemptTimeout < deadline ? _options.AttemptTimeout : deadline;
         var started = _time.GetTimestamp();
@@ -77,12 +83,12 @@ public sealed partial class RoundaboutClient
         catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
         {
             Log.AttemptFailed(_logger, operation, 1, ex.StatusCode, ex.Status.Detail);
-            if (IsStoreFault(ex))
+            if (IsStoreFault(ex) && !retryStoreFaults)
             {
-                throw StoreFailed(operation, ex);
+                throw StoreFailed(operation, ex, 0, _time.GetElapsedTime(started), "the call is not safe to repeat");
             }
 
-            return await RetryAsync(operation, send, ex, stateBefore, started, cancellationToken);
+            return await RetryAsync(operation, send, ex, stateBefore, started, retryStoreFaults, cancellationToken);
         }
     }
 
@@ -92,43 +98,75 @@ public sealed partial class RoundaboutClient
         RpcException first,
         ConnectivityState firstStateBefore,
         long started,
+        bool retryStoreFaults,
         CancellationToken cancellationToken)
     {
         var budget = AttemptBudget(_directory.Current.Count);
         var last = first;
         var tries = 1;
         var attempts = 0;
+        var storeRetries = 0;
         var stateBefore = firstStateBefore;
         while (true)
         {
-            if (ReachedAServer(last, stateBefore))
+            TimeSpan remaining;
+            if (IsStoreFault(last))
             {
-                attempts++;
-            }
+                // The server is fine; its store is not (restarting, paused, failing over). Wait, then
+                // send again: the call's session sequence (or request id) keeps it exactly-once.
+                var elapsed = _time.GetElapsedTime(started);
+                var wait = StoreBackoff(storeRetries);
+                var refusal = !retryStoreFaults ? "the call is not safe to repeat"
+                    : storeRetries >= _options.RetryBudget.MaxPerCall ? $"that is the most retries one call makes ({_options.RetryBudget.MaxPerCall})"
+                    : elapsed + wait >= _options.Deadline ? $"the deadline of {_options.Deadline.TotalSeconds:0.###} s is spent"
+                    : !_retryBudget.TryWithdraw() ? "the session's retry budget is spent (too many calls failed lately; see docs/client.md)"
+                    : null;
+                if (refusal is not null)
+                {
+                    throw StoreFailed(operation, last, storeRetries, elapsed, refusal);
+                }
 
-            var remaining = _options.Deadline - _time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero || attempts >= budget)
-            {
-                break;
-            }
-
-            if (!ReachedAServer(last, stateBefore) || _health.AllFailing(_directory.Current))
-            {
-                // Every cached server failed its last call, or none is connected: fetch the list
-                // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
-                await _directory.RefreshAfterFailuresAsync($"every cached server failed ({last.StatusCode})", cancellationToken);
-                await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
+                storeRetries++;
+                _metrics.StoreRetry(operation);
+                await Task.Delay(wait, _time, cancellationToken);
                 remaining = _options.Deadline - _time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero)
+            }
+            else
+            {
+                if (ReachedAServer(last, stateBefore))
+                {
+                    attempts++;
+                }
+
+                remaining = _options.Deadline - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero || attempts >= budget)
                 {
                     break;
                 }
+
+                if (!ReachedAServer(last, stateBefore) || _health.AllFailing(_directory.Current))
+                {
+                    // Every cached server failed its last call, or none is connected: fetch the list
+                    // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
+                    await _directory.RefreshAfterFailuresAsync(FailedEverywhere(last, stateBefore), cancellationToken);
+                    await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
+                    remaining = _options.Deadline - _time.GetElapsedTime(started);
+                }
+            }
+
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
             }
 
             stateBefore = _channel.State;
             var attemptTimeout = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
             tries++;
-            _metrics.Failover(operation);
+            if (!IsStoreFault(last))
+            {
+                _metrics.Failover(operation);
+            }
+
             try
             {
                 return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
@@ -137,10 +175,6 @@ public sealed partial class RoundaboutClient
             {
                 last = ex;
                 Log.AttemptFailed(_logger, operation, tries, ex.StatusCode, ex.Status.Detail);
-                if (IsStoreFault(ex))
-                {
-                    throw StoreFailed(operation, ex);
-                }
             }
         }
 
@@ -201,19 +235,34 @@ public sealed partial class RoundaboutClient
 
     /// <summary>
     /// A server answered that its shared store failed (<see cref="FaultTrailers.Store"/>). Every
-    /// server shares that store, so another server cannot help: the call ends here, and its error
-    /// names the store. A Multiply's outcome is then unknown; the server's message says so.
+    /// server shares that store, so this says nothing against the server: the call is retried
+    /// after a backoff while its deadline and the retry budget last, and its final error names the store.
     /// </summary>
     internal static bool IsStoreFault(RpcException ex) => ex.Trailers.GetValue(FaultTrailers.Store) is not null;
 
-    private static RpcException StoreFailed(string operation, RpcException ex)
+    /// <summary>The wait before store retry <paramref name="retry"/> (0 first): doubling from the first backoff up to the longest, the upper half of it at random ("equal jitter"), so callers that failed together spread out.</summary>
+    private TimeSpan StoreBackoff(int retry)
+    {
+        var options = _options.RetryBudget;
+        var ceiling = Math.Min(options.MaxBackoff.TotalMilliseconds, options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 30)));
+        return TimeSpan.FromMilliseconds((ceiling / 2) + (_options.Random.NextDouble() * ceiling / 2));
+    }
+
+    private static RpcException StoreFailed(string operation, RpcException ex, int retries, TimeSpan elapsed, string reason)
     {
         var detail = ex.Status.Detail.TrimEnd();
         var stop = detail.EndsWith('.') ? " " : ". ";
-        return new RpcException(
-            new Status(ex.StatusCode, $"{operation} failed: {detail}{stop}Every server shares this store, so no other server was tried."),
-            ex.Trailers);
+        var tried = retries == 0
+            ? $"It was not retried: {reason}."
+            : $"It was retried {retries} time{(retries == 1 ? string.Empty : "s")} over {elapsed.TotalSeconds:0.0} s (on any server: they share this store) until {reason}.";
+        return new RpcException(new Status(ex.StatusCode, $"{operation} failed: {detail}{stop}{tried}"), ex.Trailers);
     }
+
+    /// <summary>Why the list is fetched again: what the last attempt met, said truly (a server that answered is not said to have failed to connect).</summary>
+    private static string FailedEverywhere(RpcException last, ConnectivityState stateBefore) =>
+        ReachedAServer(last, stateBefore)
+            ? $"every cached server failed its last call ({last.StatusCode})"
+            : $"no cached server is connected ({last.StatusCode})";
 
     private static bool IsTransportFailure(RpcException ex) =>
         ex.Status.DebugException is HttpRequestException or IOException or System.Net.Sockets.SocketException;

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
 using Roundabout.Client.Discovery;
+using Roundabout.Client.Retries;
+using Roundabout.Client.Sessions;
 using Roundabout.Client.Telemetry;
 using Roundabout.Contracts.Security;
 using Roundabout.Contracts.Calculator.V1;
@@ -30,6 +32,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly Calculator.CalculatorClient _calculator;
     private readonly ClientMetrics _metrics;
+    private readonly RetryBudget _retryBudget;
+    private ClientSession _session = ClientSession.Start();
     private int _watching;
     private bool _connected;
 
@@ -42,6 +46,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
         _metrics = new ClientMetrics(options.MeterFactory);
         _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics);
+        _retryBudget = new RetryBudget(options.RetryBudget, _time);
 
         var services = new BalancerServices(
             new RegistryResolverFactory(_directory),
@@ -158,6 +163,11 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     public ConnectivityState State => _channel.State;
 
     internal ServerHealth Health => _health;
+
+    /// <summary>This client's session for exactly-once Multiply; a new one starts when a store no longer knows it.</summary>
+    internal ClientSession Session => Volatile.Read(ref _session);
+
+    internal RetryBudget RetryBudget => _retryBudget;
 
     private static ServiceConfig CreateServiceConfig(BalancingPolicy policy) => new()
     {

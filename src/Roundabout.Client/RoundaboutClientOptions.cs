@@ -37,6 +37,9 @@ public sealed class RoundaboutClientOptions
 
     public OutlierOptions Outliers { get; set; } = new();
 
+    /// <summary>How store failures are retried: backoff, retries per call, and the session's budget.</summary>
+    public Retries.RetryBudgetOptions RetryBudget { get; set; } = new();
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
@@ -82,5 +85,6 @@ public sealed class RoundaboutClientOptions
         }
 
         Outliers.Validate();
+        RetryBudget.Validate();
     }
 }

@@ -5,7 +5,8 @@ namespace Roundabout.Client.Telemetry;
 
 /// <summary>
 /// The client's instruments (meter <c>Roundabout.Client</c>): logical calls by method and final
-/// status with their latency, failovers (attempts sent again after a failed one), and ejections.
+/// status with their latency, failovers (attempts sent again after a failed one), retries of store
+/// failures, and ejections.
 /// With no listener attached each costs a field read.
 /// </summary>
 internal sealed class ClientMetrics : IDisposable
@@ -14,6 +15,7 @@ internal sealed class ClientMetrics : IDisposable
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _failovers;
     private readonly Counter<long> _ejections;
+    private readonly Counter<long> _storeRetries;
 
     public ClientMetrics(IMeterFactory? meterFactory)
     {
@@ -25,6 +27,8 @@ internal sealed class ClientMetrics : IDisposable
             "Attempts sent again, to another server when there is one, after an attempt failed.");
         _ejections = meter.CreateCounter<long>("roundabout.client.ejections", "{ejection}",
             "Times a server was skipped for failing several calls in a row.");
+        _storeRetries = meter.CreateCounter<long>("roundabout.client.store_retries", "{attempt}",
+            "Attempts sent again after a server answered that its shared store failed (within the retry budget).");
     }
 
     /// <summary>True while a listener records call durations: only then does a call read the clock for them.</summary>
@@ -37,6 +41,8 @@ internal sealed class ClientMetrics : IDisposable
             new KeyValuePair<string, object?>("rpc.grpc.status_code", (int)status));
 
     public void Failover(string method) => _failovers.Add(1, new KeyValuePair<string, object?>("rpc.method", method));
+
+    public void StoreRetry(string method) => _storeRetries.Add(1, new KeyValuePair<string, object?>("rpc.method", method));
 
     public void Ejected(string address) => _ejections.Add(1, new KeyValuePair<string, object?>("server.address", address));
 

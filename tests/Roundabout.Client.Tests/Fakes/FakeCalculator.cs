@@ -8,7 +8,7 @@ namespace Roundabout.Client.Tests.Fakes;
 
 /// <summary>
 /// A small in-test calculation server. Accumulators live in a <see cref="SharedAccumulators"/>
-/// shared by every fake of a cluster (the database's role), deduplicated by request id.
+/// shared by every fake of a cluster (the database's role), deduplicated by request id or session sequence.
 /// </summary>
 internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculator.CalculatorBase
 {
@@ -40,7 +40,9 @@ internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculat
 
     public override async Task<MultiplyReply> Multiply(MultiplyRequest request, ServerCallContext context)
     {
-        MultiplyRequestIds.Enqueue(request.RequestId);
+        // A session call is named as the client names it in MultiplyResult.RequestId: session#sequence.
+        var callId = request.SessionId.Length > 0 ? $"{request.SessionId}#{request.Sequence}" : request.RequestId;
+        MultiplyRequestIds.Enqueue(callId);
         if (Interlocked.Decrement(ref _failMultiplies) >= 0)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "injected failure"));
@@ -49,7 +51,7 @@ internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculat
         await PauseAsync(context);
         Interlocked.Increment(ref _served);
         var name = string.IsNullOrEmpty(request.Name) ? "global" : request.Name;
-        var (value, replayed) = accumulators.Multiply(name, BigInteger.Parse(request.Factor, CultureInfo.InvariantCulture), request.RequestId);
+        var (value, replayed) = accumulators.Multiply(name, BigInteger.Parse(request.Factor, CultureInfo.InvariantCulture), callId);
         return new MultiplyReply { Result = value.ToString(CultureInfo.InvariantCulture), Server = Address, Name = name, Replayed = replayed };
     }
 
