@@ -346,4 +346,50 @@ public abstract class AccumulatorStoreConformance
         Assert.InRange(record.Count, 1, 2);
         Assert.Equal(BigInteger.One, await store.GetAsync(name, Timeout).DefaultTimeout());
     }
+
+    [Fact]
+    public async Task Session_SeveralSessionsAndRequestIdsInOneBatch_EachDecidedOnItsOwnRecord()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var sessions = Enumerable.Range(0, 8).Select(_ => UniqueName()).ToArray();
+        var primes = Primes.First(sessions.Length * 6 + 8);
+        var calls = new List<(Dedupe Dedupe, int Prime)>();
+        for (var i = 0; i < sessions.Length * 6; i++)
+        {
+            calls.Add((Dedupe.FromSession(sessions[i % sessions.Length], (ulong)(i / sessions.Length) + 1, 1), primes[i]));
+        }
+
+        for (var i = sessions.Length * 6; i < primes.Length; i++)
+        {
+            calls.Add(($"req-{i}", primes[i]));
+        }
+
+        // Started together through one store, they share batches.
+        var applied = await Task.WhenAll(calls.Select(c => store.MultiplyAsync(name, c.Prime, c.Dedupe, Timeout))).DefaultTimeout();
+        var replayed = await Task.WhenAll(calls.Select(c => store.MultiplyAsync(name, c.Prime, c.Dedupe, Timeout))).DefaultTimeout();
+
+        Assert.All(applied, o => Assert.False(o.Replayed));
+        Assert.Equal(applied.Select(o => o with { Replayed = true }), replayed);
+        Assert.Equal(primes.Aggregate(BigInteger.One, (p, q) => p * q), await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_MaxAnswersUnconfirmed_NextRefusedTooManyInFlightUntilTheFloorMoves()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var session = UniqueName();
+        await Task.WhenAll(Enumerable.Range(1, SessionRecord.MaxAnswers)
+            .Select(s => store.MultiplyAsync(name, -1, Dedupe.FromSession(session, (ulong)s, 1), Timeout))).WaitAsync(TimeSpan.FromMinutes(1));
+        const ulong next = SessionRecord.MaxAnswers + 1;
+
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(
+            () => store.MultiplyAsync(name, 3, Dedupe.FromSession(session, next, 1), Timeout)).DefaultTimeout();
+        Assert.Equal(SessionDecision.TooManyInFlight, refused.Decision);
+        Assert.Equal(BigInteger.One, await store.GetAsync(name, Timeout).DefaultTimeout());
+
+        // Confirming the first answer makes room for one more.
+        Assert.Equal(new MultiplyOutcome(3, Replayed: false), await store.MultiplyAsync(name, 3, Dedupe.FromSession(session, next, 2), Timeout).DefaultTimeout());
+    }
 }
