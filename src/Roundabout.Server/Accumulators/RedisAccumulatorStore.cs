@@ -1,27 +1,30 @@
 using System.Globalization;
 using System.Numerics;
 using StackExchange.Redis;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server.Accumulators;
 
 /// <summary>
 /// Accumulators in Redis. A batch of multiplies is one EVALSHA of <see cref="RedisMultiplyScript"/>,
-/// which multiplies the exact value and writes every request's dedupe record with its expiry, in
-/// one atomic step inside Redis: replicas never conflict and no value is read first. The value
-/// and its dedupe records carry the accumulator's hash tag, so on Redis Cluster they live on one
-/// slot and the script stays atomic.
+/// which multiplies the exact value and writes every request's dedupe record and every session's
+/// record with their expiries, in one atomic step inside Redis: replicas never conflict and no
+/// value is read first. The value and its records carry the accumulator's hash tag, so on Redis
+/// Cluster they live on one slot and the script stays atomic.
 /// </summary>
 internal sealed class RedisAccumulatorStore : IAccumulatorStore
 {
     private readonly RedisConnection _connection;
     private readonly string _window;
+    private readonly string _sessionTtl;
     private readonly MultiplyCombiner _combiner;
 
     public RedisAccumulatorStore(RedisConnection connection, ServerHostOptions options, ServerMetrics? metrics = null)
     {
         _connection = connection;
         _window = ((long)options.DedupeWindow.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        _sessionTtl = ((long)options.SessionTtl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, metrics: metrics);
     }
 
@@ -45,20 +48,29 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
     {
         var keys = new List<RedisKey>(batch.Count + 1) { AccumulatorKeys.Value(name) };
         var records = new Dictionary<string, int>(StringComparer.Ordinal);
-        var args = new RedisValue[2 + 2 * batch.Count];
+        var args = new RedisValue[RedisMultiplyScript.HeaderArgs + RedisMultiplyScript.ArgsPerOp * batch.Count];
         args[0] = _window;
         args[1] = RedisMultiplyScript.Cap;
+        args[2] = _sessionTtl;
+        args[3] = SessionRecord.MaxAnswers;
         for (var i = 0; i < batch.Count; i++)
         {
+            var pending = batch[i];
+            var key = pending.RequestId is { } id ? AccumulatorKeys.Request(name, id)
+                : pending.Session is { } session ? AccumulatorKeys.Session(name, session.SessionId)
+                : null;
             var record = 0;
-            if (batch[i].RequestId is { } id && !records.TryGetValue(id, out record))
+            if (key is not null && !records.TryGetValue(key, out record))
             {
-                keys.Add(AccumulatorKeys.Request(name, id));
-                record = records[id] = keys.Count;
+                keys.Add(key);
+                record = records[key] = keys.Count;
             }
 
-            args[2 + 2 * i] = AccumulatorKeys.Encode(batch[i].Factor);
-            args[3 + 2 * i] = record;
+            var at = RedisMultiplyScript.HeaderArgs + RedisMultiplyScript.ArgsPerOp * i;
+            args[at] = AccumulatorKeys.Encode(pending.Factor);
+            args[at + 1] = record;
+            args[at + 2] = pending.Session?.Sequence ?? 0;
+            args[at + 3] = pending.Session?.ConfirmedBelow ?? 0;
         }
 
         var database = await _connection.GetDatabaseAsync(cancellationToken);
@@ -69,12 +81,23 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
                 throw new AccumulatorOverflowException(name);
             case RedisMultiplyScript.NotAnInteger:
                 throw new InvalidDataException($"The value of accumulator '{name}' in Redis at {_connection.Description} is not a decimal integer; reset it with 'roundabout reset --name {name}'.");
+            case RedisMultiplyScript.NotASessionRecord:
+                throw new InvalidDataException($"The key '{keys[(int)reply[1] - 1]}' in Redis at {_connection.Description} does not hold a session record, so the session cannot be checked; delete that key.");
         }
 
         var outcomes = new MultiplyOutcome[batch.Count];
         for (var i = 0; i < outcomes.Length; i++)
         {
-            outcomes[i] = new MultiplyOutcome(Decode((RedisValue)reply[1 + 2 * i]), (long)reply[2 + 2 * i] == 1);
+            var value = (RedisValue)reply[1 + 2 * i];
+            outcomes[i] = (long)reply[2 + 2 * i] switch
+            {
+                RedisMultiplyScript.OpApplied => new MultiplyOutcome(Decode(value), Replayed: false),
+                RedisMultiplyScript.OpReplayed => new MultiplyOutcome(Decode(value), Replayed: true),
+                RedisMultiplyScript.OpAlreadyConfirmed => MultiplyOutcome.Refused(SessionDecision.AlreadyConfirmed),
+                RedisMultiplyScript.OpUnknownSession => MultiplyOutcome.Refused(SessionDecision.UnknownSession),
+                RedisMultiplyScript.OpTooManyInFlight => MultiplyOutcome.Refused(SessionDecision.TooManyInFlight),
+                var status => throw new InvalidDataException($"The multiply script in Redis at {_connection.Description} answered an unknown status {status}."),
+            };
         }
 
         return outcomes;

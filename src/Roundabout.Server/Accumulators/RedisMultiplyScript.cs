@@ -2,16 +2,19 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Sessions;
 
 namespace Roundabout.Server.Accumulators;
 
 /// <summary>
 /// The Lua script that applies a batch of multiplies inside Redis, as the embedded database's
-/// atomic op does: in order, each with its dedupe record, in one step no other client can
-/// interleave with, so replicas never conflict and nothing is read first. Lua numbers are
-/// doubles, so products are computed exactly on decimal strings (schoolbook multiplication in
-/// base 10^7 limbs, whose partial sums stay below 2^53); small products take the native path.
-/// No Redis command multiplies big integers, which is why this is written by hand.
+/// atomic op does: in order, each with its dedupe record or its session record, in one step no
+/// other client can interleave with, so replicas never conflict and nothing is read first. Lua
+/// numbers are doubles, so products are computed exactly on decimal strings (schoolbook
+/// multiplication in base 10^7 limbs, whose partial sums stay below 2^53); small products take the
+/// native path. No Redis command multiplies big integers, which is why this is written by hand.
+/// Session records follow <see cref="SessionRecord"/> line by line (<c>decide</c> is its
+/// <c>Decide</c>), in the same ASCII form; sequences are exact as doubles up to 2^53.
 /// </summary>
 internal static class RedisMultiplyScript
 {
@@ -19,13 +22,29 @@ internal static class RedisMultiplyScript
     public const long Overflow = 0;
     public const long Applied = 1;
     public const long NotAnInteger = 2;
+    public const long NotASessionRecord = 3;
+
+    // Each multiply's status in the reply: applied, replayed, or refused by its session.
+    public const long OpApplied = 0;
+    public const long OpReplayed = 1;
+    public const long OpAlreadyConfirmed = 2;
+    public const long OpUnknownSession = 3;
+    public const long OpTooManyInFlight = 4;
+
+    /// <summary>The ARGV entries before the multiplies', and how many each multiply has.</summary>
+    public const int HeaderArgs = 4;
+    public const int ArgsPerOp = 4;
 
     /// <summary>
-    /// KEYS[1] the accumulator; KEYS[2..] dedupe records. ARGV[1] the dedupe window in ms,
-    /// ARGV[2] the cap (2^4096 in decimal); then for each multiply its factor and the index in
-    /// KEYS of its dedupe record (0: none). Replies {1, value1, replayed1, value2, replayed2, ...},
-    /// or {0} when a product would reach the cap and {2} when the stored value is not a decimal
-    /// integer; in both cases nothing was written.
+    /// KEYS[1] the accumulator; KEYS[2..] dedupe and session records. ARGV[1] the dedupe window in
+    /// ms, ARGV[2] the cap (2^4096 in decimal), ARGV[3] the session TTL in ms, ARGV[4] the most
+    /// answers a session record keeps; then for each multiply its factor, the index in KEYS of its
+    /// record (0: none), its session sequence (0: the record is a request's dedupe record) and its
+    /// session's confirmation floor. Replies {1, value1, status1, value2, status2, ...} with the
+    /// Op* statuses (the value is the first one when replayed, empty when refused); or {0} when a
+    /// product would reach the cap, {2} when the stored value is not a decimal integer and
+    /// {3, index} when KEYS[index] holds no session record; nothing was written in those three
+    /// cases. Each changed session record is written once, at the end, with the session TTL.
     /// </summary>
     public const string Source = """
         local function below(a, b)
@@ -68,6 +87,51 @@ internal static class RedisMultiplyScript
           return sign .. table.concat(parts)
         end
 
+        local function encode(s)
+          local sequences = {}
+          for sequence in pairs(s.answers) do sequences[#sequences + 1] = sequence end
+          table.sort(sequences)
+          local parts = { string.format('%.0f', s.floor) }
+          for _, sequence in ipairs(sequences) do
+            parts[#parts + 1] = string.format('%.0f', sequence) .. '=' .. s.answers[sequence]
+          end
+          return table.concat(parts, ' ')
+        end
+        local function decode(text)
+          local s = { floor = tonumber(string.match(text, '^%d+')), answers = {}, count = 0 }
+          if not s.floor or s.floor < 1 then return nil end
+          for sequence, answer in string.gmatch(text, ' (%d+)=(%-?%d+)') do
+            sequence = tonumber(sequence)
+            if sequence < s.floor then return nil end
+            s.answers[sequence] = answer
+            s.count = s.count + 1
+          end
+          -- Anything the pattern skipped, or a sequence twice, does not encode back to the text.
+          if encode(s) ~= text then return nil end
+          return s
+        end
+        local sessions = {}
+        local function decide(key, sequence, confirmed)
+          local s = sessions[key]
+          if not s then
+            -- The client has answers below its floor, so the record expired or was lost:
+            -- whether this sequence was applied cannot be known, so nothing is applied.
+            if confirmed > 1 then return 3 end
+            s = { floor = 1, answers = {}, count = 0 }
+            sessions[key] = s
+          end
+          if confirmed > s.floor then
+            s.floor, s.changed = confirmed, true
+            for kept in pairs(s.answers) do
+              if kept < confirmed then s.answers[kept] = nil; s.count = s.count - 1 end
+            end
+          end
+          if sequence < s.floor then return 2 end
+          if s.answers[sequence] then return 1, s.answers[sequence] end
+          if s.count >= tonumber(ARGV[4]) then return 4 end
+          return 0
+        end
+
         local value = redis.call('GET', KEYS[1])
         if not value then
           value = '1'
@@ -75,26 +139,42 @@ internal static class RedisMultiplyScript
           return { 2 }
         end
         local changed, firsts, reply = false, {}, { 1 }
-        for k = 1, (#ARGV - 2) / 2 do
-          local factor, record = ARGV[1 + 2 * k], tonumber(ARGV[2 + 2 * k])
-          local first = false
-          if record > 0 then first = firsts[record] or redis.call('GET', KEYS[record]) end
-          if first then
-            reply[#reply + 1] = first
-            reply[#reply + 1] = 1
-          else
+        for k = 0, (#ARGV - 4) / 4 - 1 do
+          local factor, key = ARGV[5 + 4 * k], tonumber(ARGV[6 + 4 * k])
+          local sequence, confirmed = tonumber(ARGV[7 + 4 * k]), tonumber(ARGV[8 + 4 * k])
+          local status, first = 0, false
+          if key > 0 and sequence == 0 then
+            first = firsts[key] or redis.call('GET', KEYS[key])
+            if first then status = 1 end
+          elseif key > 0 then
+            if sessions[key] == nil then
+              local text = redis.call('GET', KEYS[key])
+              sessions[key] = text and decode(text) or false
+              if text and not sessions[key] then return { 3, key } end
+            end
+            status, first = decide(key, sequence, confirmed)
+          end
+          if status == 0 then
             value = mul(value, factor)
             local magnitude = value
             if string.sub(magnitude, 1, 1) == '-' then magnitude = string.sub(magnitude, 2) end
             if not below(magnitude, ARGV[2]) then return { 0 } end
-            changed = true
-            if record > 0 then firsts[record] = value end
-            reply[#reply + 1] = value
-            reply[#reply + 1] = 0
+            changed, first = true, value
+            if key > 0 and sequence == 0 then
+              firsts[key] = value
+            elseif key > 0 then
+              local s = sessions[key]
+              s.answers[sequence], s.count, s.changed = value, s.count + 1, true
+            end
           end
+          reply[#reply + 1] = first or ''
+          reply[#reply + 1] = status
         end
         if changed then redis.call('SET', KEYS[1], value) end
-        for record, first in pairs(firsts) do redis.call('SET', KEYS[record], first, 'PX', ARGV[1]) end
+        for key, first in pairs(firsts) do redis.call('SET', KEYS[key], first, 'PX', ARGV[1]) end
+        for key, s in pairs(sessions) do
+          if s and s.changed then redis.call('SET', KEYS[key], encode(s), 'PX', ARGV[3]) end
+        end
         return reply
         """;
 

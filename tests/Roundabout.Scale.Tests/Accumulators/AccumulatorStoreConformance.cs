@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 
@@ -11,10 +13,15 @@ namespace Roundabout.Scale.Tests.Accumulators;
 /// </summary>
 public abstract class AccumulatorStoreConformance
 {
-    /// <summary>A new store instance with its own connection to the shared engine.</summary>
-    protected abstract Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch);
+    /// <summary>A new store instance with its own connection to the shared engine; the default session TTL when null.</summary>
+    protected abstract Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch, TimeSpan? sessionTtl);
 
-    private Task<IAccumulatorStore> CreateStoreAsync() => CreateStoreAsync(ServerHostOptions.DefaultMultiplyBatch);
+    /// <summary>The bytes the engine holds at <paramref name="key"/>, read around the stores; null when absent.</summary>
+    protected abstract Task<byte[]?> ReadRawAsync(string key);
+
+    private Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => CreateStoreAsync(multiplyBatch, null);
+
+    private Task<IAccumulatorStore> CreateStoreAsync() => CreateStoreAsync(ServerHostOptions.DefaultMultiplyBatch, null);
 
     protected static string UniqueName() => "t-" + Guid.NewGuid().ToString("N")[..20];
 
@@ -193,5 +200,196 @@ public abstract class AccumulatorStoreConformance
         Assert.Equal(BigInteger.One, await first.GetAsync(name, Timeout).DefaultTimeout());
         Assert.Equal(new BigInteger(4), await first.GetAsync(other, Timeout).DefaultTimeout());
         Assert.Equal(new MultiplyOutcome(6, Replayed: false), await first.MultiplyAsync(name, 6, null, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_OutOfOrderSequencesFromConcurrentCallersThroughTwoStores_EachAppliedOnceAndUnconfirmedOnesReplay()
+    {
+        var stores = new[] { await CreateStoreAsync(), await CreateStoreAsync() };
+        var name = UniqueName();
+        var session = UniqueName();
+        var primes = Primes.First(200);
+        var sequences = new Queue<ulong>(Enumerable.Range(1, primes.Length).Select(s => (ulong)s).OrderBy(_ => Random.Shared.Next()));
+        var unanswered = new SortedSet<ulong>(sequences);
+        var gate = new Lock();
+        var first = new ConcurrentDictionary<ulong, BigInteger>();
+
+        // The replies of the last five sequences are held back, as if lost on the way: the client
+        // never confirms them, so their answers stay in the record for the replays below.
+        var heldBack = Enumerable.Range(primes.Length - 4, 5).Select(s => (ulong)s).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(caller => Task.Run(async () =>
+        {
+            while (true)
+            {
+                ulong sequence, confirmedBelow;
+                lock (gate)
+                {
+                    if (!sequences.TryDequeue(out sequence))
+                    {
+                        return;
+                    }
+
+                    confirmedBelow = unanswered.Min;
+                }
+
+                var outcome = await stores[caller % 2].MultiplyAsync(name, primes[sequence - 1], Dedupe.FromSession(session, sequence, confirmedBelow), Timeout);
+                Assert.False(outcome.Replayed, $"sequence {sequence} was applied before");
+                first[sequence] = outcome.Result;
+                if (!heldBack.Contains(sequence))
+                {
+                    lock (gate)
+                    {
+                        unanswered.Remove(sequence);
+                    }
+                }
+            }
+        }))).WaitAsync(TimeSpan.FromMinutes(3));
+
+        var product = primes.Aggregate(BigInteger.One, (p, q) => p * q);
+        Assert.Equal(product, await stores[0].GetAsync(name, Timeout).DefaultTimeout());
+        foreach (var (sequence, store) in heldBack.Select((s, i) => (s, stores[i % 2])))
+        {
+            var replay = await store.MultiplyAsync(name, primes[sequence - 1], Dedupe.FromSession(session, sequence, heldBack[0]), Timeout).DefaultTimeout();
+
+            Assert.Equal(new MultiplyOutcome(first[sequence], Replayed: true), replay);
+        }
+
+        Assert.Equal(product, await stores[1].GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_ReplayBelowTheConfirmationFloor_RefusedAlreadyConfirmedAndUnchanged()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var session = UniqueName();
+        await store.MultiplyAsync(name, 2, Dedupe.FromSession(session, 1, 1), Timeout).DefaultTimeout();
+        await store.MultiplyAsync(name, 3, Dedupe.FromSession(session, 2, 2), Timeout).DefaultTimeout();
+
+        // A late copy of the first attempt at sequence 1, sent before the client had any answer.
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(
+            () => store.MultiplyAsync(name, 2, Dedupe.FromSession(session, 1, 1), Timeout)).DefaultTimeout();
+
+        Assert.Equal(SessionDecision.AlreadyConfirmed, refused.Decision);
+        Assert.Equal(new BigInteger(6), await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_ReplayOfAnUnconfirmedSequenceOnAnotherStore_ReturnsTheFirstResult()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        var name = UniqueName();
+        var session = UniqueName();
+        var applied = await first.MultiplyAsync(name, 5, Dedupe.FromSession(session, 1, 1), Timeout).DefaultTimeout();
+        await first.MultiplyAsync(name, 7, Dedupe.FromSession(session, 2, 1), Timeout).DefaultTimeout();
+
+        var replayed = await second.MultiplyAsync(name, 5, Dedupe.FromSession(session, 1, 1), Timeout).DefaultTimeout();
+
+        Assert.Equal(new MultiplyOutcome(5, Replayed: false), applied);
+        Assert.Equal(new MultiplyOutcome(5, Replayed: true), replayed);
+        Assert.Equal(new BigInteger(35), await second.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_RecordExpiredAfterTheSessionTtl_RefusedUnknownSessionAndANewSessionApplies()
+    {
+        var store = await CreateStoreAsync(ServerHostOptions.DefaultMultiplyBatch, TimeSpan.FromSeconds(2));
+        var name = UniqueName();
+        var session = UniqueName();
+        await store.MultiplyAsync(name, 3, Dedupe.FromSession(session, 1, 1), Timeout).DefaultTimeout();
+        await store.MultiplyAsync(name, 5, Dedupe.FromSession(session, 2, 2), Timeout).DefaultTimeout();
+
+        // Until the record expires, this replays sequence 2 and writes nothing (the floor does not
+        // move), so polling with it neither applies anything nor keeps the record alive.
+        SessionRefusedException? refused = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    var replay = await store.MultiplyAsync(name, 5, Dedupe.FromSession(session, 2, 2), Timeout);
+                    Assert.Equal(new MultiplyOutcome(15, Replayed: true), replay);
+                    return false;
+                }
+                catch (SessionRefusedException ex)
+                {
+                    refused = ex;
+                    return true;
+                }
+            },
+            "the session record expires",
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal(SessionDecision.UnknownSession, refused!.Decision);
+        Assert.Equal(new BigInteger(15), await store.GetAsync(name, Timeout).DefaultTimeout());
+        var fresh = await store.MultiplyAsync(name, 7, Dedupe.FromSession(UniqueName(), 1, 1), Timeout).DefaultTimeout();
+        Assert.Equal(new MultiplyOutcome(105, Replayed: false), fresh);
+    }
+
+    [Fact]
+    public async Task Session_ManySequentialCallsEachConfirmingThePrevious_RecordKeepsOnlyTheLastAnswers()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var session = UniqueName();
+        for (ulong sequence = 1; sequence <= 200; sequence++)
+        {
+            await store.MultiplyAsync(name, -1, Dedupe.FromSession(session, sequence, sequence), Timeout).DefaultTimeout();
+        }
+
+        var raw = await ReadRawAsync(AccumulatorKeys.Session(name, session));
+
+        Assert.NotNull(raw);
+        Assert.True(SessionRecord.TryDecode(raw, out var record), $"the stored bytes are a session record: {System.Text.Encoding.ASCII.GetString(raw)}");
+        Assert.Equal(200UL, record.Floor);
+        Assert.InRange(record.Count, 1, 2);
+        Assert.Equal(BigInteger.One, await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_SeveralSessionsAndRequestIdsInOneBatch_EachDecidedOnItsOwnRecord()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var sessions = Enumerable.Range(0, 8).Select(_ => UniqueName()).ToArray();
+        var primes = Primes.First(sessions.Length * 6 + 8);
+        var calls = new List<(Dedupe Dedupe, int Prime)>();
+        for (var i = 0; i < sessions.Length * 6; i++)
+        {
+            calls.Add((Dedupe.FromSession(sessions[i % sessions.Length], (ulong)(i / sessions.Length) + 1, 1), primes[i]));
+        }
+
+        for (var i = sessions.Length * 6; i < primes.Length; i++)
+        {
+            calls.Add(($"req-{i}", primes[i]));
+        }
+
+        // Started together through one store, they share batches.
+        var applied = await Task.WhenAll(calls.Select(c => store.MultiplyAsync(name, c.Prime, c.Dedupe, Timeout))).DefaultTimeout();
+        var replayed = await Task.WhenAll(calls.Select(c => store.MultiplyAsync(name, c.Prime, c.Dedupe, Timeout))).DefaultTimeout();
+
+        Assert.All(applied, o => Assert.False(o.Replayed));
+        Assert.Equal(applied.Select(o => o with { Replayed = true }), replayed);
+        Assert.Equal(primes.Aggregate(BigInteger.One, (p, q) => p * q), await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Session_MaxAnswersUnconfirmed_NextRefusedTooManyInFlightUntilTheFloorMoves()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        var session = UniqueName();
+        await Task.WhenAll(Enumerable.Range(1, SessionRecord.MaxAnswers)
+            .Select(s => store.MultiplyAsync(name, -1, Dedupe.FromSession(session, (ulong)s, 1), Timeout))).WaitAsync(TimeSpan.FromMinutes(1));
+        const ulong next = SessionRecord.MaxAnswers + 1;
+
+        var refused = await Assert.ThrowsAsync<SessionRefusedException>(
+            () => store.MultiplyAsync(name, 3, Dedupe.FromSession(session, next, 1), Timeout)).DefaultTimeout();
+        Assert.Equal(SessionDecision.TooManyInFlight, refused.Decision);
+        Assert.Equal(BigInteger.One, await store.GetAsync(name, Timeout).DefaultTimeout());
+
+        // Confirming the first answer makes room for one more.
+        Assert.Equal(new MultiplyOutcome(3, Replayed: false), await store.MultiplyAsync(name, 3, Dedupe.FromSession(session, next, 2), Timeout).DefaultTimeout());
     }
 }

@@ -6,5 +6,8 @@ namespace Roundabout.Scale.Tests.Accumulators;
 [Trait(Tier.Name, Tier.Host)]
 public sealed class DatabaseAccumulatorStoreConformanceTests(DatabaseFixture database) : AccumulatorStoreConformance, IClassFixture<DatabaseFixture>
 {
-    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(database.CreateStore(multiplyBatch: multiplyBatch));
+    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch, TimeSpan? sessionTtl) =>
+        Task.FromResult<IAccumulatorStore>(database.CreateStore(multiplyBatch: multiplyBatch, sessionTtl: sessionTtl));
+
+    protected override Task<byte[]?> ReadRawAsync(string key) => database.ReadAsync(key);
 }

@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
+using Roundabout.Contracts.Database.V1;
 using Roundabout.Database;
 using Roundabout.Hosting;
 using Roundabout.Server;
@@ -24,7 +25,20 @@ public sealed class DatabaseFixture : IAsyncLifetime
         _port = _app.GetBoundPort();
     }
 
-    internal DatabaseAccumulatorStore CreateStore(int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch)
+    internal DatabaseAccumulatorStore CreateStore(int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch, TimeSpan? sessionTtl = null)
+    {
+        var options = new ServerHostOptions { MultiplyBatch = multiplyBatch, SessionTtl = sessionTtl ?? new ServerHostOptions().SessionTtl };
+        return new DatabaseAccumulatorStore(Client(), options, TimeProvider.System);
+    }
+
+    /// <summary>The bytes the database holds at <paramref name="key"/>, read around any store; null when absent.</summary>
+    internal async Task<byte[]?> ReadAsync(string key)
+    {
+        var reply = await Client().GetAsync(new GetRequest { Key = key }).ResponseAsync.DefaultTimeout();
+        return reply.Found ? reply.Item.Value.ToByteArray() : null;
+    }
+
+    private DatabaseClient Client()
     {
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{_port}");
         lock (_channels)
@@ -32,7 +46,7 @@ public sealed class DatabaseFixture : IAsyncLifetime
             _channels.Add(channel);
         }
 
-        return new DatabaseAccumulatorStore(new DatabaseClient(channel), new ServerHostOptions { MultiplyBatch = multiplyBatch }, TimeProvider.System);
+        return new DatabaseClient(channel);
     }
 
     public async Task DisposeAsync()

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 
 namespace Roundabout.Scale.Tests.Accumulators;
 
-/// <summary>Accumulators on a real three-member etcd cluster while its members die: nothing acknowledged is lost or doubled.</summary>
+/// <summary>Accumulators on real etcd clusters while their members die: nothing acknowledged is lost or doubled.</summary>
 [Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdAccumulatorFailoverTests
 {
@@ -99,6 +100,57 @@ public sealed class EtcdAccumulatorFailoverTests
             TimeSpan.FromMinutes(1));
         await cluster.RestartAsync(1);
         Assert.Equal(new BigInteger(6), await store.GetAsync(name, Timeout));
+    }
+
+    [Fact]
+    public async Task KillEtcdMidSession_RestartOnItsData_UnconfirmedSequencesReplayTheirFirstResults()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(size: 1);
+        using var store = Store(cluster, TimeSpan.FromSeconds(2));
+        const string name = "session-crash";
+        const string session = "s1";
+        // Sequences 1 to 4, the client confirming below 3: the answers of 3 and 4 are still kept.
+        var first = new Dictionary<ulong, MultiplyOutcome>();
+        foreach (var (sequence, factor) in new (ulong, int)[] { (1, 2), (2, 3), (3, 5), (4, 7) })
+        {
+            first[sequence] = await store.MultiplyAsync(name, factor, Dedupe.FromSession(session, sequence, Math.Min(sequence, 3)), Timeout);
+        }
+
+        await cluster.KillAsync(0);
+        await cluster.RestartAsync(0);
+
+        // The store that wrote them replays from what it remembers, checked by the compare; a new one reads etcd.
+        var replay4 = await AnsweredAsync(() => store.MultiplyAsync(name, 7, Dedupe.FromSession(session, 4, 3), Timeout));
+        using var fresh = Store(cluster);
+        var replay3 = await AnsweredAsync(() => fresh.MultiplyAsync(name, 5, Dedupe.FromSession(session, 3, 3), Timeout));
+        var late = await Assert.ThrowsAsync<SessionRefusedException>(() => fresh.MultiplyAsync(name, 3, Dedupe.FromSession(session, 2, 2), Timeout));
+
+        Assert.Equal(first[4] with { Replayed = true }, replay4);
+        Assert.Equal(first[3] with { Replayed = true }, replay3);
+        Assert.Equal(SessionDecision.AlreadyConfirmed, late.Decision);
+        Assert.Equal(new BigInteger(210), await fresh.GetAsync(name, Timeout));
+    }
+
+    /// <summary>The call's outcome once etcd answers it; a failure to reach etcd is retried.</summary>
+    private static async Task<MultiplyOutcome> AnsweredAsync(Func<Task<MultiplyOutcome>> call)
+    {
+        MultiplyOutcome? outcome = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    outcome = await call();
+                    return true;
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            },
+            "etcd answers the multiply after its restart",
+            TimeSpan.FromMinutes(1));
+        return outcome!;
     }
 
     private static EtcdAccumulatorStore Store(EtcdCluster cluster, TimeSpan? deadline = null) =>

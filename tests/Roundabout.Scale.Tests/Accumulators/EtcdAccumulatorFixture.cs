@@ -1,3 +1,4 @@
+using dotnet_etcd;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
@@ -13,15 +14,24 @@ public sealed class EtcdAccumulatorFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Server = await EtcdServer.StartAsync();
 
-    internal EtcdAccumulatorStore CreateStore(int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch)
+    internal EtcdAccumulatorStore CreateStore(int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch, TimeSpan? sessionTtl = null)
     {
-        var store = new EtcdAccumulatorStore([Server.Address], new ServerHostOptions { MultiplyBatch = multiplyBatch }, TimeProvider.System);
+        var options = new ServerHostOptions { MultiplyBatch = multiplyBatch, SessionTtl = sessionTtl ?? new ServerHostOptions().SessionTtl };
+        var store = new EtcdAccumulatorStore([Server.Address], options, TimeProvider.System);
         lock (_stores)
         {
             _stores.Add(store);
         }
 
         return store;
+    }
+
+    /// <summary>The bytes etcd holds at <paramref name="key"/>, read around any store; null when absent.</summary>
+    internal async Task<byte[]?> ReadAsync(string key)
+    {
+        using var client = new EtcdClient($"http://127.0.0.1:{Server.ClientPort}");
+        var reply = await client.GetAsync(key).DefaultTimeout();
+        return reply.Kvs.Count == 0 ? null : reply.Kvs[0].Value.ToByteArray();
     }
 
     public async Task DisposeAsync()

@@ -6,5 +6,8 @@ namespace Roundabout.Scale.Tests.Accumulators;
 [Trait(Tier.Name, Tier.Process)]
 public sealed class EtcdAccumulatorStoreConformanceTests(EtcdAccumulatorFixture etcd) : AccumulatorStoreConformance, IClassFixture<EtcdAccumulatorFixture>
 {
-    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(etcd.CreateStore(multiplyBatch));
+    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch, TimeSpan? sessionTtl) =>
+        Task.FromResult<IAccumulatorStore>(etcd.CreateStore(multiplyBatch, sessionTtl));
+
+    protected override Task<byte[]?> ReadRawAsync(string key) => etcd.ReadAsync(key);
 }

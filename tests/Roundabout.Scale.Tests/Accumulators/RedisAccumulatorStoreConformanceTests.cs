@@ -6,5 +6,8 @@ namespace Roundabout.Scale.Tests.Accumulators;
 [Trait(Tier.Name, Tier.Process)]
 public sealed class RedisAccumulatorStoreConformanceTests(RedisFixture redis) : AccumulatorStoreConformance, IClassFixture<RedisFixture>
 {
-    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => Task.FromResult<IAccumulatorStore>(redis.CreateStore(multiplyBatch: multiplyBatch));
+    protected override Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch, TimeSpan? sessionTtl) =>
+        Task.FromResult<IAccumulatorStore>(redis.CreateStore(multiplyBatch: multiplyBatch, sessionTtl: sessionTtl));
+
+    protected override Task<byte[]?> ReadRawAsync(string key) => redis.ReadAsync(key);
 }

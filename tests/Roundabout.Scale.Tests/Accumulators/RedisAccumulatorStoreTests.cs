@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Contracts;
+using Roundabout.Contracts.Sessions;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
@@ -9,7 +10,7 @@ using StackExchange.Redis;
 
 namespace Roundabout.Scale.Tests.Accumulators;
 
-/// <summary>What only Redis needs proving: key layout, unreachable engine, and a kill -9 with AOF.</summary>
+/// <summary>What only Redis needs proving: key layout, unreachable engine, and kill -9s with AOF (request ids, sessions).</summary>
 [Trait(Tier.Name, Tier.Process)]
 public sealed class RedisAccumulatorStoreTests
 {
@@ -31,6 +32,37 @@ public sealed class RedisAccumulatorStoreTests
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
         Assert.Null(await db.KeyTimeToLiveAsync("acc/{tagged}").DefaultTimeout());
         Assert.Equal(redis.GetHashSlot("acc/{tagged}"), redis.GetHashSlot("acc/{tagged}/req/abc"));
+    }
+
+    [Fact]
+    public async Task Multiply_WithSession_WritesHashTaggedRecordExpiringAfterTheSessionTtl()
+    {
+        await using var fixture = await StartAsync();
+        var store = fixture.CreateStore(sessionTtl: TimeSpan.FromMinutes(30));
+
+        await store.MultiplyAsync("tagged", 6, Dedupe.FromSession("s1", 1, 1), Timeout).DefaultTimeout();
+        await store.MultiplyAsync("tagged", -7, Dedupe.FromSession("s1", 2, 1), Timeout).DefaultTimeout();
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Server.Port}").DefaultTimeout();
+        var db = redis.GetDatabase();
+        Assert.Equal("1 1=6 2=-42", (string?)await db.StringGetAsync("acc/{tagged}/session/s1").DefaultTimeout());
+        var ttl = await db.KeyTimeToLiveAsync("acc/{tagged}/session/s1").DefaultTimeout();
+        Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+        Assert.Equal(redis.GetHashSlot("acc/{tagged}"), redis.GetHashSlot("acc/{tagged}/session/s1"));
+    }
+
+    [Fact]
+    public async Task Multiply_SessionKeyHoldsSomethingElse_FailsNamingTheKeyAndAppliesNothing()
+    {
+        await using var fixture = await StartAsync();
+        var store = fixture.CreateStore();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Server.Port}").DefaultTimeout();
+        await redis.GetDatabase().StringSetAsync("acc/{odd}/session/s1", "3 2=6").DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.MultiplyAsync("odd", 5, Dedupe.FromSession("s1", 3, 3), Timeout)).DefaultTimeout();
+
+        Assert.Contains("'acc/{odd}/session/s1'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(BigInteger.One, await store.GetAsync("odd", Timeout).DefaultTimeout());
     }
 
     [Fact]
@@ -97,6 +129,33 @@ public sealed class RedisAccumulatorStoreTests
         Assert.Equal(primes.Aggregate(BigInteger.One, (product, p) => product * p), final);
     }
 
+    [Fact]
+    public async Task KillRedisMidSession_RestartWithAof_UnconfirmedSequencesReplayTheirFirstResults()
+    {
+        await using var fixture = await StartAsync();
+        var store = fixture.CreateStore(TimeSpan.FromSeconds(2));
+        const string name = "session-crash";
+        const string session = "s1";
+        // Sequences 1 to 4, the client confirming below 3: the answers of 3 and 4 are still kept.
+        var first = new Dictionary<ulong, MultiplyOutcome>();
+        foreach (var (sequence, factor) in new (ulong, int)[] { (1, 2), (2, 3), (3, 5), (4, 7) })
+        {
+            first[sequence] = await store.MultiplyAsync(name, factor, Dedupe.FromSession(session, sequence, Math.Min(sequence, 3)), Timeout).DefaultTimeout();
+        }
+
+        await fixture.Server.KillAsync();
+        await fixture.Server.RestartAsync();
+
+        var replay4 = await RetryUntilAnsweredAsync(() => store.MultiplyAsync(name, 7, Dedupe.FromSession(session, 4, 3), Timeout));
+        var replay3 = await fixture.CreateStore().MultiplyAsync(name, 5, Dedupe.FromSession(session, 3, 3), Timeout).DefaultTimeout();
+        var late = await Assert.ThrowsAsync<SessionRefusedException>(() => store.MultiplyAsync(name, 3, Dedupe.FromSession(session, 2, 2), Timeout)).DefaultTimeout();
+
+        Assert.Equal(first[4] with { Replayed = true }, replay4);
+        Assert.Equal(first[3] with { Replayed = true }, replay3);
+        Assert.Equal(SessionDecision.AlreadyConfirmed, late.Decision);
+        Assert.Equal(new BigInteger(210), await store.GetAsync(name, Timeout).DefaultTimeout());
+    }
+
     private static async Task<RedisFixture> StartAsync()
     {
         var fixture = new RedisFixture();
@@ -111,6 +170,10 @@ public sealed class RedisAccumulatorStoreTests
         return value;
     }
 
-    private static Task RetryUntilAnsweredAsync(Func<Task<MultiplyOutcome>> call) =>
-        Eventually.UntilAsync(async () => { await call(); return true; }, "a retried multiply is answered", TimeSpan.FromMinutes(1));
+    private static async Task<MultiplyOutcome> RetryUntilAnsweredAsync(Func<Task<MultiplyOutcome>> call)
+    {
+        MultiplyOutcome? outcome = null;
+        await Eventually.UntilAsync(async () => { outcome = await call(); return true; }, "a retried multiply is answered", TimeSpan.FromMinutes(1));
+        return outcome!;
+    }
 }

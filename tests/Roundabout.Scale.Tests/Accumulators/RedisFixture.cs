@@ -3,6 +3,7 @@ using Roundabout.Contracts;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
+using StackExchange.Redis;
 
 namespace Roundabout.Scale.Tests.Accumulators;
 
@@ -15,9 +16,15 @@ public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
 
-    internal RedisAccumulatorStore CreateStore(TimeSpan? callDeadline = null, int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch)
+    internal RedisAccumulatorStore CreateStore(TimeSpan? callDeadline = null, int multiplyBatch = ServerHostOptions.DefaultMultiplyBatch, TimeSpan? sessionTtl = null)
     {
-        var options = new ServerHostOptions { Store = StoreAddress.Redis([Server.Address]), CallDeadline = callDeadline ?? TimeSpan.FromSeconds(10), MultiplyBatch = multiplyBatch };
+        var options = new ServerHostOptions
+        {
+            Store = StoreAddress.Redis([Server.Address]),
+            CallDeadline = callDeadline ?? TimeSpan.FromSeconds(10),
+            MultiplyBatch = multiplyBatch,
+            SessionTtl = sessionTtl ?? new ServerHostOptions().SessionTtl,
+        };
         var connection = new RedisConnection([Server.Address], options.CallDeadline, NullLogger<RedisConnection>.Instance);
         lock (_connections)
         {
@@ -25,6 +32,13 @@ public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         return new RedisAccumulatorStore(connection, options);
+    }
+
+    /// <summary>The bytes Redis holds at <paramref name="key"/>, read around any store; null when absent.</summary>
+    internal async Task<byte[]?> ReadAsync(string key)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Server.Port}").DefaultTimeout();
+        return await redis.GetDatabase().StringGetAsync(key).DefaultTimeout();
     }
 
     public async Task DisposeAsync() => await ((IAsyncDisposable)this).DisposeAsync();
