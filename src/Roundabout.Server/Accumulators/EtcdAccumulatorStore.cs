@@ -31,6 +31,13 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
     /// <summary>Session records this server remembers as guesses for its next batches, at most.</summary>
     private const int MaxRememberedSessions = 4096;
 
+    /// <summary>
+    /// The most multiplies in one transaction. etcd refuses a transaction of more than 128 ops
+    /// (its --max-txn-ops default), and a batch compares the value plus one record per request id
+    /// or session, so a batch of 128 request ids would be refused.
+    /// </summary>
+    private const int MaxBatch = 100;
+
     // The slots of the two leases in _leases.
     private const int DedupeLease = 0;
     private const int SessionLease = 1;
@@ -57,7 +64,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         _lease = connection.LeaseClient;
         _options = options;
         _time = time;
-        _combiner = new MultiplyCombiner(WriteAsync, options.MultiplyBatch, queueSingles: true, metrics);
+        _combiner = new MultiplyCombiner(WriteAsync, Math.Min(options.MultiplyBatch, MaxBatch), queueSingles: true, metrics);
     }
 
     public string Description { get; }
