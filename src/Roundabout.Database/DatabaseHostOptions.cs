@@ -28,7 +28,7 @@ public sealed class DatabaseHostOptions
     public bool InMemory { get; init; }
 
     /// <summary>When the current log segment grows past this many bytes, a snapshot is taken and the log compacted.</summary>
-    public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
+    public long SnapshotThresholdBytes { get; init; } = Storage.StorageOptions.DefaultSnapshotThresholdBytes;
 
     /// <summary>The shared token every Database call must carry; null leaves the calls open. The health service stays open either way.</summary>
     public string? Token { get; init; }

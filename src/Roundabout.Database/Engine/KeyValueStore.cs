@@ -18,6 +18,7 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
     private readonly Dictionary<string, StoredEntry> _entries = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, long> _expiries = new();
+    private readonly Dictionary<string, long> _queuedExpiry = new(StringComparer.Ordinal);
     private readonly IStoreLog _log;
     private readonly TimeProvider _time;
     private readonly ITimer _purgeTimer;
@@ -272,7 +273,7 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
 
         if (entry.ExpiresAtMs != 0)
         {
-            _expiries.Enqueue(key, entry.ExpiresAtMs);
+            QueueExpiryLocked(key, entry.ExpiresAtMs);
         }
     }
 

@@ -5,8 +5,14 @@ internal sealed class StorageOptions
 {
     public required string DataDirectory { get; init; }
 
+    /// <summary>
+    /// 16 MiB: with client sessions the store holds few keys, so a snapshot is small and cheap, and
+    /// a restart replays at most this much log (about a third of a second), so it stays fast.
+    /// </summary>
+    public const long DefaultSnapshotThresholdBytes = 16L * 1024 * 1024;
+
     /// <summary>When the current log segment grows past this, a snapshot is taken and older segments are removed.</summary>
-    public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
+    public long SnapshotThresholdBytes { get; init; } = DefaultSnapshotThresholdBytes;
 
     /// <summary>
     /// The size of the reserve file: room, when the disk fills up, for the writes that were already

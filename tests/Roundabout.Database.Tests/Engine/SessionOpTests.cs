@@ -109,6 +109,29 @@ public sealed class SessionOpTests : IDisposable
     }
 
     [Fact]
+    public async Task Record_RewrittenThousandsOfTimes_QueuesOneExpiry_AndStillExpiresAfterItsLastWrite()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        await using var store = InMemory(time);
+
+        for (ulong sequence = 1; sequence <= 2000; sequence++)
+        {
+            await Apply(store, Call(1, sequence, sequence));
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Each write moved the record's expiry later; the queue holds one item for it, not 2,000.
+        Assert.Equal(1, store.QueuedExpiries);
+        time.Advance(TimeSpan.FromMilliseconds(Ttl - 5_000));
+        store.PurgeExpired();
+        Assert.Equal(2, store.StoredKeyCount);
+        time.Advance(TimeSpan.FromMilliseconds(10_000));
+        store.PurgeExpired();
+        Assert.Equal(1, store.StoredKeyCount);
+        Assert.Equal(0, store.QueuedExpiries);
+    }
+
+    [Fact]
     public async Task OneBatch_ManyCallsOfTwoSessionsOutOfOrder_EachAppliedOnce_EachRecordWrittenOnce()
     {
         await using var store = InMemory();
