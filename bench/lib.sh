@@ -15,16 +15,29 @@ install_missing() {
   fi
 }
 
-# build_cli DIR: the same ahead-of-time (ReadyToRun) build that ./roundabout runs; sets $cli.
+# build_cli DIR: the ahead-of-time (ReadyToRun) build that ./roundabout runs without clang; sets $cli.
 build_cli() {
   local rid
   case "$(uname -m)" in aarch64 | arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
   dotnet publish -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -v q --nologo -clp:ErrorsOnly \
     src/Roundabout.Cli -o "$1" >/dev/null
   cli="$1/roundabout.dll"
+  cli_cmd=(dotnet "$cli")
 }
 
-rb() { dotnet "$cli" "$@"; }
+rb() { "${cli_cmd[@]}" "$@"; }
+
+# use_cli DIR: sets cli_cmd to the executable ./roundabout builds (native when clang is installed,
+# as the issues' figures were taken), or with BENCH_NATIVE=0 to the ReadyToRun build in DIR.
+use_cli() {
+  if [ "${BENCH_NATIVE:-1}" = 1 ]; then
+    ./roundabout --version >/dev/null
+    cli_cmd=("$PWD/.build/cli/roundabout")
+  else
+    echo "bench: building (Release, ReadyToRun)"
+    build_cli "$1"
+  fi
+}
 
 pids=()
 stop_all() {

@@ -5,6 +5,7 @@
 # Multiply/INCR, and the CPU microseconds each process spent per multiply (from /proc/PID/stat).
 #   bench/multiply/run.sh
 #   BENCH_SERVERS="1 2" BENCH_DURATION=5s BENCH_CLIENTS=50 BENCH_MULTIPLY_BATCH=1 bench/multiply/run.sh
+#   BENCH_NATIVE=0 bench/multiply/run.sh   # the ReadyToRun build instead of the native one
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CLIENTS="${BENCH_CLIENTS:-50}"
@@ -16,9 +17,8 @@ INCR_REQUESTS="${BENCH_INCR_REQUESTS:-300000}"
 . bench/lib.sh
 install_missing redis-server:redis-server redis-benchmark:redis-tools
 
-echo "bench: building (Release)"
 work="$(mktemp -d)"
-build_cli "$work/cli"
+use_cli "$work/cli"
 cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
@@ -48,14 +48,14 @@ results=()
 for n in $SERVER_COUNTS; do
   rm -rf "$work/database"
   # Started directly (not through rb) so that $! is the component's own process.
-  dotnet "$cli" registry --port "$registry_port" >"$work/registry.log" 2>&1 &
+  "${cli_cmd[@]}" registry --port "$registry_port" >"$work/registry.log" 2>&1 &
   pids+=($!); registry_pid=$!
-  dotnet "$cli" database --port "$database_port" --data-dir "$work/database" >"$work/database.log" 2>&1 &
+  "${cli_cmd[@]}" database --port "$database_port" --data-dir "$work/database" >"$work/database.log" 2>&1 &
   pids+=($!); database_pid=$!
   wait_for_port "$registry_port"; wait_for_port "$database_port"
   server_pids=()
   for i in $(seq 1 "$n"); do
-    dotnet "$cli" server --port $((base + 2 + i)) --registry "127.0.0.1:$registry_port" --database "127.0.0.1:$database_port" \
+    "${cli_cmd[@]}" server --port $((base + 2 + i)) --registry "127.0.0.1:$registry_port" --database "127.0.0.1:$database_port" \
       ${BATCH:+--multiply-batch "$BATCH"} >"$work/server$i.log" 2>&1 &
     pids+=($!); server_pids+=($!)
   done

@@ -22,17 +22,7 @@ CLIENTS=50
 install_missing redis-server:redis-server redis-cli:redis-tools etcd:etcd-server curl:curl
 
 work="$(mktemp -d)"
-# The executable ./roundabout builds (native when clang is installed, as the figures were
-# taken); BENCH_NATIVE=0 takes the ReadyToRun build the other bench scripts use.
-if [ "${BENCH_NATIVE:-1}" = 1 ]; then
-  ./roundabout --version >/dev/null
-  cli_cmd=("$PWD/.build/cli/roundabout")
-else
-  echo "bench: building (Release)"
-  build_cli "$work/cli"
-  cli_cmd=(dotnet "$cli")
-fi
-rb() { "${cli_cmd[@]}" "$@"; }
+use_cli "$work/cli"
 cleanup() { stop_all; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 
