@@ -34,14 +34,14 @@ internal static class ClientCallCommands
         var factor = new Argument<string>("FACTOR") { Description = "A whole number to multiply the accumulator by." };
         var requestId = new Option<string?>("--request-id")
         {
-            Description = "Your own request id (1 to 64 letters, digits, '-', '_' or '.'): the same id sent again returns the first result " +
-                "and applies nothing, for 10 minutes. Without it, each command gets a new one.",
+            Description = "Your own request id (1 to 64 letters, digits, '-', '_' or '.'): the same id sent again, by any process, returns the first " +
+                "result and applies nothing, for 10 minutes. Without it, the multiply is the next call of this command's client session.",
             Validators = { r => { if (r.GetValueOrDefault<string?>() is { } id && !Server.Accumulators.AccumulatorKeys.IsValidRequestId(id)) { r.AddError("--request-id takes 1 to 64 letters, digits, '-', '_' or '.', for example order-17."); } } },
         };
         var command = new Command(
             "multiply",
             "Multiplies an accumulator (the global one by default) by FACTOR on one server and prints the new value. " +
-            "Retries on other servers reuse one request id, so the multiplication is applied once.")
+            "Retries, on any server, reuse the call's session sequence (or --request-id), so the multiplication is applied once.")
         {
             factor, name, requestId, json,
         };
