@@ -3,7 +3,8 @@
 #   memory  BENCH_MINUTES (10) of `bench --op multiply -c 50` with 2 servers on each store, sampled
 #           every minute: database RSS and data directory size (embedded), used_memory (Redis),
 #           db size in use (etcd, auto-compacted every minute); then kill -9 of the embedded
-#           database and the time until the restarted one answers on its port.
+#           database and the time until the restarted one answers on its port. etcd's size is
+#           read after compacting to the current revision.
 #   pause   the database SIGSTOPped for 3 s in the middle of a 15 s multiply bench: failed calls.
 #   dead    the database killed for good, then a multiply bench: server calls per client call,
 #           counted from the servers' own metrics (each call is one request there).
@@ -89,7 +90,13 @@ store_size() {
   case "$1" in
     embedded) echo "rss $(rss_mb "$database_pid") MB, data dir $(dir_mb "$work/database") MB" ;;
     redis) echo "used_memory $(redis-cli -p "$redis_port" INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ { printf "%.2f", $2 / 1048576 }') MB" ;;
-    etcd) echo "db in use $(curl -s "http://127.0.0.1:$etcd_port/metrics" | awk '/^etcd_mvcc_db_total_size_in_use_in_bytes/ { printf "%.2f", $2 / 1048576 }') MB" ;;
+    etcd)
+      # Compacted to the current revision first (through etcd's JSON gateway), so the size in use
+      # is what the live keys hold, not the history since the last periodic compaction.
+      local revision
+      revision=$(curl -s -X POST "http://127.0.0.1:$etcd_port/v3/kv/range" -d '{"key":"AA=="}' | sed -n 's/.*"revision":"\([0-9]*\)".*/\1/p')
+      curl -s -X POST "http://127.0.0.1:$etcd_port/v3/kv/compaction" -d "{\"revision\":\"$revision\",\"physical\":true}" >/dev/null
+      echo "db in use $(curl -s "http://127.0.0.1:$etcd_port/metrics" | awk '/^etcd_mvcc_db_total_size_in_use_in_bytes/ { printf "%.2f", $2 / 1048576 }') MB after compacting to revision $revision" ;;
   esac
 }
 
