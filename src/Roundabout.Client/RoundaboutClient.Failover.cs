@@ -258,11 +258,11 @@ public sealed partial class RoundaboutClient
         return new RpcException(new Status(ex.StatusCode, $"{operation} failed: {detail}{stop}{tried}"), ex.Trailers);
     }
 
-    /// <summary>Why the list is fetched again: what the last attempt met, said truly (a server that answered is not said to have failed to connect).</summary>
+    /// <summary>Why the list is fetched again: what the last attempt met, said truly (the other servers may well be alive).</summary>
     private static string FailedEverywhere(RpcException last, ConnectivityState stateBefore) =>
         ReachedAServer(last, stateBefore)
             ? $"every cached server failed its last call ({last.StatusCode})"
-            : $"no cached server is connected ({last.StatusCode})";
+            : $"an attempt could not connect to its server ({last.StatusCode})";
 
     private static bool IsTransportFailure(RpcException ex) =>
         ex.Status.DebugException is HttpRequestException or IOException or System.Net.Sockets.SocketException;

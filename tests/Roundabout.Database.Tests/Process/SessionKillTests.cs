@@ -16,7 +16,6 @@ namespace Roundabout.Database.Tests.Process;
 [Trait(Tier.Name, Tier.Process)]
 public sealed class SessionKillTests : IDisposable
 {
-    private const string RunningLine = @"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[Database\] Shared Memory running on port :(?<port>\d+)$";
     private const string Value = "acc/{kill}";
     private const string Session = "acc/{kill}/session/s1";
     private readonly TempDirectory _dir = new();
@@ -33,7 +32,7 @@ public sealed class SessionKillTests : IDisposable
 
         await using (var db = CliProcess.Start("database", "--port", "0", "--data-dir", _dir.Path))
         {
-            var client = Connect(await db.WaitForPortAsync(RunningLine), out var channel);
+            var client = Connect(await db.WaitForPortAsync(LogLines.DatabaseRunning), out var channel);
             using var _ = channel;
             var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
             {
@@ -66,7 +65,7 @@ public sealed class SessionKillTests : IDisposable
         }
 
         await using var restarted = CliProcess.Start("database", "--port", "0", "--data-dir", _dir.Path);
-        var after = Connect(await restarted.WaitForPortAsync(RunningLine), out var newChannel);
+        var after = Connect(await restarted.WaitForPortAsync(LogLines.DatabaseRunning), out var newChannel);
         using var __ = newChannel;
         var before = (await after.GetAsync(new GetRequest { Key = Value }, deadline: DateTime.UtcNow.AddSeconds(20))).Item.Value.ToStringUtf8();
 
