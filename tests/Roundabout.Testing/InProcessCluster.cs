@@ -49,13 +49,16 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public RegistryApi.RegistryClient Registry => new(Channel(RegistryPort));
 
+    /// <summary>The registry's token, which the servers register with and guard their writes with; null leaves writes open.</summary>
+    public string? Token { get; private set; }
+
     /// <summary>Starts the cluster and waits until its <paramref name="servers"/> servers are registered.</summary>
-    public static async Task<InProcessCluster> StartAsync(int servers, bool proxyDatabase = false)
+    public static async Task<InProcessCluster> StartAsync(int servers, bool proxyDatabase = false, string? token = null)
     {
-        var cluster = new InProcessCluster();
+        var cluster = new InProcessCluster { Token = token };
         try
         {
-            var registry = RegistryHost.Build(new RegistryHostOptions { Port = 0 });
+            var registry = RegistryHost.Build(new RegistryHostOptions { Port = 0, Token = token });
             await registry.StartAsync().DefaultTimeout();
             cluster._apps.Add(registry);
             cluster.RegistryPort = registry.GetBoundPort();
@@ -92,6 +95,7 @@ public sealed class InProcessCluster : IAsyncDisposable
             AdvertiseHost = "127.0.0.1",
             Registry = [new EndpointAddress("127.0.0.1", RegistryPort)],
             Database = new EndpointAddress("127.0.0.1", DatabasePort),
+            Token = Token,
         }, configureServices);
         await app.StartAsync().DefaultTimeout();
         _apps.Add(app);
