@@ -24,6 +24,9 @@ public sealed class DashboardOptions
     /// <summary>The embedded database that holds the accumulators.</summary>
     public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
 
+    /// <summary>The database's shared token, sent with every call to <see cref="Database"/>; null sends none.</summary>
+    public string? DatabaseToken { get; init; }
+
     /// <summary>How the dashboard dials the registries, the database and the servers; null for cleartext.</summary>
     public ClientTls? Tls { get; init; }
 

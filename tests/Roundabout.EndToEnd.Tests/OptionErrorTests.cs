@@ -51,6 +51,8 @@ public sealed partial class OptionErrorTests
         ["--tls-key"] = ["missing-key.pem"],
         ["--tls-ca"] = ["missing-ca.pem", "/"],
         ["--tls-client-ca"] = ["missing-client-ca.pem"],
+        ["--token-file"] = ["missing-token"],
+        ["--database-token-file"] = ["missing-token"],
         ["--log-format"] = ["xml"],
         ["--log-level"] = ["loud", "verbose"],
     };

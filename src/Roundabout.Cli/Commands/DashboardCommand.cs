@@ -38,6 +38,10 @@ internal static class DashboardCommand
         {
             port, listen, registry, database, accumulator,
         };
+        var databaseToken = TokenOptions.DatabaseClient(
+            "The database's shared token, sent on every call the accumulators panel makes to the database; " +
+            "needed when the database runs with --token (which reads the same variable).");
+        databaseToken.AddTo(command);
         var tls = TlsOptions.ForClient("the registry, the database and the servers");
         tls.AddTo(command);
         var log = LogOptions.ForComponent();
@@ -51,6 +55,7 @@ internal static class DashboardCommand
                 Listen = IPAddress.Parse(result.GetValue(listen)!),
                 Registries = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
+                DatabaseToken = databaseToken.Read(result),
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
                 Tls = tls.BuildClient(result),
                 Log = log.Read(result),
