@@ -53,6 +53,7 @@ public sealed partial class OptionErrorTests
         ["--tls-client-ca"] = ["missing-client-ca.pem"],
         ["--token-file"] = ["missing-token"],
         ["--database-token-file"] = ["missing-token"],
+        ["--max-event-streams"] = ["0", "many"],
         ["--log-format"] = ["xml"],
         ["--log-level"] = ["loud", "verbose"],
     };
