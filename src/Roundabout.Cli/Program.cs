@@ -7,5 +7,10 @@ if (parse.IsError)
     return ParseErrors.Report(parse, Console.Error);
 }
 
+foreach (var warning in TokenOptions.TypedWarnings(parse))
+{
+    Console.Error.WriteLine(warning);
+}
+
 // Hosts handle Ctrl-C and SIGTERM themselves (graceful shutdown), so the parser must not.
 return await parse.Result.InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Roundabout.Contracts;
 using Roundabout.Client.Sessions;
 using Roundabout.Contracts.Calculator.V1;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Client;
 
@@ -90,7 +91,8 @@ public sealed partial class RoundaboutClient
     {
         var request = new ResetAccumulatorRequest { Name = name ?? string.Empty };
         // Not retried after a store failure: a reset sent again could undo multiplies applied in between.
-        var reply = await InvokeAsync("ResetAccumulator", options => _calculator.ResetAccumulatorAsync(request, options), cancellationToken, retryStoreFaults: false);
+        var headers = _options.Token is { } token ? new Metadata { BearerHeader.For(token) } : null;
+        var reply = await InvokeAsync("ResetAccumulator", options => _calculator.ResetAccumulatorAsync(request, headers is null ? options : options.WithHeaders(headers)), cancellationToken, retryStoreFaults: false);
         return new AccumulatorResult(reply.Name, reply.Value, reply.Server);
     }
 

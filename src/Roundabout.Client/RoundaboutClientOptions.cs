@@ -35,6 +35,12 @@ public sealed class RoundaboutClientOptions
     /// <summary>Dial the registries and the servers over TLS with these settings; null (the default) dials cleartext HTTP/2.</summary>
     public ClientTls? Tls { get; set; }
 
+    /// <summary>
+    /// The cluster's shared token (the one servers register with), sent only with Reset: a server
+    /// that has one refuses Reset without it. Null (the default) sends none.
+    /// </summary>
+    public string? Token { get; set; }
+
     public OutlierOptions Outliers { get; set; } = new();
 
     /// <summary>How store failures are retried: backoff, retries per call, and the session's budget.</summary>

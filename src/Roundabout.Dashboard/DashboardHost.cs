@@ -41,6 +41,7 @@ public static class DashboardHost
         services.AddSingleton<DashboardState>();
         services.AddSingleton<GrpcChannels>();
         services.AddSingleton<PageAssets>();
+        services.AddSingleton<EventStreamSlots>();
         services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.CallDeadline, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
         {
             MaxResponseContentBufferSize = 4 * 1024 * 1024,
@@ -83,7 +84,7 @@ public static class DashboardHost
         }
 
         app.MapGet("/api/state", (DashboardState state) => TypedResults.Json(state.Snapshot(), DashboardJson.Default.DashboardSnapshot));
-        app.MapGet("/events", (HttpContext context, DashboardState state, IHostApplicationLifetime lifetime) => EventStream.StreamAsync(context, state, lifetime));
+        app.MapGet("/events", (HttpContext context, DashboardState state, EventStreamSlots slots, IHostApplicationLifetime lifetime) => EventStream.StreamAsync(context, state, slots, lifetime));
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
     }
 

@@ -24,6 +24,9 @@ public sealed class DashboardOptions
     /// <summary>The embedded database that holds the accumulators.</summary>
     public EndpointAddress Database { get; init; } = EndpointAddress.Parse(DefaultPorts.DatabaseAddress);
 
+    /// <summary>The database's shared token, sent with every call to <see cref="Database"/>; null sends none.</summary>
+    public string? DatabaseToken { get; init; }
+
     /// <summary>How the dashboard dials the registries, the database and the servers; null for cleartext.</summary>
     public ClientTls? Tls { get; init; }
 
@@ -41,6 +44,12 @@ public sealed class DashboardOptions
 
     /// <summary>How many membership events the timeline keeps.</summary>
     public int TimelineLength { get; init; } = 50;
+
+    /// <summary>The default of <see cref="MaxEventStreams"/>: many more pages than anyone watches, far fewer than the file descriptors a process gets.</summary>
+    public const int DefaultMaxEventStreams = 256;
+
+    /// <summary>The most live event streams (open pages) served at once; one more is refused with 503.</summary>
+    public int MaxEventStreams { get; init; } = DefaultMaxEventStreams;
 
     /// <summary>The most accumulators shown.</summary>
     public int MaxAccumulators { get; init; } = 20;
@@ -68,6 +77,11 @@ public sealed class DashboardOptions
         if (Accumulators.FirstOrDefault(n => !IsValidAccumulatorName(n)) is { } bad)
         {
             throw new ArgumentException($"'{bad}' is not an accumulator name: 1 to 64 letters, digits, '-', '_' or '.'.", nameof(Accumulators));
+        }
+
+        if (MaxEventStreams is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEventStreams), MaxEventStreams, "The event stream cap must be from 1 to 100000.");
         }
 
         if (TimelineLength < 1 || MaxAccumulators < 1)

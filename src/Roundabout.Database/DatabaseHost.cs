@@ -19,7 +19,8 @@ public static class DatabaseHost
     /// directory is damaged, locked by another process, or unusable. Once started, the app logs
     /// <c>Shared Memory running on port :PORT</c>; on stop it flushes and closes the store.
     /// </summary>
-    public static WebApplication Build(DatabaseHostOptions options)
+    /// <param name="configureServices">Runs after the defaults are registered (tests add a log sink here).</param>
+    public static WebApplication Build(DatabaseHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         options.Validate();
         var builder = GrpcHost.CreateBuilder(new GrpcHostOptions
@@ -46,6 +47,7 @@ public static class DatabaseHost
         builder.Services.AddSingleton(sp => OpenStore(options, sp));
         builder.Services.AddHostedService<StoreLifetime>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         try
         {

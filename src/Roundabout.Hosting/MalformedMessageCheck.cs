@@ -13,12 +13,14 @@ namespace Roundabout.Hosting;
 /// <summary>
 /// Answers a call whose request is not a valid protobuf message of its type with InvalidArgument,
 /// naming the type and what is wrong with it. Without it, grpc-dotnet answers such bytes with
-/// Unknown, "Exception was thrown by handler.", which tells the caller nothing.
+/// Unknown, "Exception was thrown by handler.", which tells the caller nothing. A frame whose length
+/// prefix is over the size limit is answered ResourceExhausted here, before gRPC reads it: gRPC
+/// takes a prefix of 2^31 or more for a negative length, fails with Unknown and logs an error.
 /// </summary>
 /// <remarks>
 /// Only calls with one request message (unary and server streaming) are checked, and only a
-/// complete, uncompressed frame within the size limit: anything else is left to gRPC, which has
-/// its own clear answers (ResourceExhausted, Internal "Incomplete message"). The bytes are not
+/// complete, uncompressed frame within the size limit is parsed: anything else within the limit is
+/// left to gRPC, which has its own clear answers (Internal "Incomplete message"). The bytes are not
 /// consumed, so gRPC reads them as it would have.
 /// </remarks>
 internal sealed class MalformedMessageCheck(IEnumerable<ServiceDescriptor> services, int limit)
@@ -42,7 +44,7 @@ internal sealed class MalformedMessageCheck(IEnumerable<ServiceDescriptor> servi
             return;
         }
 
-        var problem = await CheckFrameAsync(context.Request.BodyReader, request.Parser, limit, context.RequestAborted);
+        var (code, problem) = await CheckFrameAsync(context.Request.BodyReader, request.Parser, limit, context.RequestAborted);
         if (problem is null)
         {
             await next(context);
@@ -51,16 +53,16 @@ internal sealed class MalformedMessageCheck(IEnumerable<ServiceDescriptor> servi
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/grpc";
-        context.Response.Headers["grpc-status"] = ((int)StatusCode.InvalidArgument).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"The request is not a valid {request.Name} message: {problem}");
+        context.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(code == StatusCode.InvalidArgument ? $"The request is not a valid {request.Name} message: {problem}" : problem);
     }
 
     /// <summary>
     /// Reads until one whole frame is buffered and parses its payload, leaving every byte unconsumed
-    /// for gRPC. Returns what is wrong with the message, or null when it parses or when the body is
-    /// not one complete, uncompressed frame within the limit (gRPC answers those itself).
+    /// for gRPC. Returns what is wrong with the message and its status, or a null problem when it
+    /// parses or when the body is not one complete, uncompressed frame (gRPC answers those itself).
     /// </summary>
-    private static async Task<string?> CheckFrameAsync(PipeReader reader, MessageParser parser, int limit, CancellationToken cancellationToken)
+    private static async Task<(StatusCode Code, string? Problem)> CheckFrameAsync(PipeReader reader, MessageParser parser, int limit, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -73,8 +75,14 @@ internal sealed class MalformedMessageCheck(IEnumerable<ServiceDescriptor> servi
                 (compressed, length) = ReadHeader(buffer);
             }
 
-            var whole = length >= 0 && length <= limit && !compressed && buffer.Length >= FrameHeaderSize + length;
-            var leaveToGrpc = length >= 0 && (length > limit || compressed);
+            if (length > limit)
+            {
+                reader.AdvanceTo(buffer.Start);
+                return (StatusCode.ResourceExhausted, $"The request's length prefix says {length} bytes, over this component's limit of {limit} bytes.");
+            }
+
+            var whole = length >= 0 && !compressed && buffer.Length >= FrameHeaderSize + length;
+            var leaveToGrpc = length >= 0 && compressed;
             if (whole || leaveToGrpc || result.IsCompleted || result.IsCanceled)
             {
                 string? problem = null;
@@ -91,7 +99,7 @@ internal sealed class MalformedMessageCheck(IEnumerable<ServiceDescriptor> servi
                 }
 
                 reader.AdvanceTo(buffer.Start);
-                return problem;
+                return (StatusCode.InvalidArgument, problem);
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

@@ -27,9 +27,10 @@ public sealed class ServerTls
     public X509Certificate2Collection? ClientCa { get; }
 
     /// <summary>Reads --tls-cert, --tls-key and --tls-client-ca; throws <see cref="TlsFileException"/> naming a bad file.</summary>
-    public static ServerTls FromFiles(string certificatePath, string keyPath, string? clientCaPath)
+    /// <param name="allowOpenKey">Use a key file that other users may read (--allow-open-key-file).</param>
+    public static ServerTls FromFiles(string certificatePath, string keyPath, string? clientCaPath, bool allowOpenKey = false)
     {
-        var certificate = TlsFiles.LoadCertificate(certificatePath, keyPath);
+        var certificate = TlsFiles.LoadCertificate(certificatePath, keyPath, allowOpenKey);
         var all = TlsFiles.LoadCertificates(certificatePath);
         var intermediates = new X509Certificate2Collection();
         intermediates.AddRange(all.Skip(1).ToArray());

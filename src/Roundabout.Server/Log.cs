@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Information, "Shutting down: leaving the registry, then finishing requests in flight")]
     public static partial void ShuttingDown(ILogger logger);
 
+    [LoggerMessage(16, LogLevel.Warning, "{Method} refused for {Peer}: {Reason}; nothing was changed")]
+    public static partial void WriteRefused(ILogger logger, string method, string peer, string reason);
+
     [LoggerMessage(13, LogLevel.Error, "The database at {Address} refused this server: {Reason}")]
     public static partial void DatabaseRefused(ILogger logger, string address, string reason);
 }

@@ -42,6 +42,7 @@ public static class ServerHost
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<RequestLog>();
+        services.AddSingleton<WriteAuthorizer>();
         services.AddSingleton(new RegistrationOptions
         {
             Registries = options.Registry,
@@ -104,10 +105,10 @@ public static class ServerHost
             return channel.CreateCallInvoker();
         }
 
-        var authorization = $"Bearer {token}";
+        var authorization = BearerHeader.For(token);
         return channel.Intercept(headers =>
         {
-            headers.Add("authorization", authorization);
+            headers.Add(authorization);
             return headers;
         });
     }

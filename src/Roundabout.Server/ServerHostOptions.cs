@@ -37,7 +37,7 @@ public sealed class ServerHostOptions
     /// <summary>The service name to register as.</summary>
     public string Service { get; init; } = ServiceNames.Calculator;
 
-    /// <summary>The registry's shared token, when it requires one.</summary>
+    /// <summary>The registry's shared token, when it requires one; with it set, the server's own writes (Reset) need it too.</summary>
     public string? Token { get; init; }
 
     /// <summary>The database's shared token, sent on every call to the embedded database when set.</summary>

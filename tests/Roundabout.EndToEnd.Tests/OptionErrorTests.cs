@@ -51,6 +51,9 @@ public sealed partial class OptionErrorTests
         ["--tls-key"] = ["missing-key.pem"],
         ["--tls-ca"] = ["missing-ca.pem", "/"],
         ["--tls-client-ca"] = ["missing-client-ca.pem"],
+        ["--token-file"] = ["missing-token"],
+        ["--database-token-file"] = ["missing-token"],
+        ["--max-event-streams"] = ["0", "many"],
         ["--log-format"] = ["xml"],
         ["--log-level"] = ["loud", "verbose"],
     };

@@ -26,6 +26,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly List<RoundaboutClient> _clients = [];
     private readonly List<GrpcChannel> _channels = [];
     private readonly List<FaultProxy> _proxies = [];
+    private readonly ErrorCounter _errors = new();
     private WebApplication? _database;
 
     private InProcessCluster()
@@ -49,18 +50,24 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public RegistryApi.RegistryClient Registry => new(Channel(RegistryPort));
 
+    /// <summary>The registry's token, which the servers register with and guard their writes with; null leaves writes open.</summary>
+    public string? Token { get; private set; }
+
     /// <summary>Starts the cluster and waits until its <paramref name="servers"/> servers are registered.</summary>
-    public static async Task<InProcessCluster> StartAsync(int servers, bool proxyDatabase = false)
+    /// <summary>Errors and criticals logged by any of the cluster's in-process hosts so far.</summary>
+    public int ErrorsLogged => _errors.Count;
+
+    public static async Task<InProcessCluster> StartAsync(int servers, bool proxyDatabase = false, string? token = null)
     {
-        var cluster = new InProcessCluster();
+        var cluster = new InProcessCluster { Token = token };
         try
         {
-            var registry = RegistryHost.Build(new RegistryHostOptions { Port = 0 });
+            var registry = RegistryHost.Build(new RegistryHostOptions { Port = 0, Token = token }, cluster.CountErrors);
             await registry.StartAsync().DefaultTimeout();
             cluster._apps.Add(registry);
             cluster.RegistryPort = registry.GetBoundPort();
 
-            var database = DatabaseHost.Build(new DatabaseHostOptions { Port = 0, InMemory = true });
+            var database = DatabaseHost.Build(new DatabaseHostOptions { Port = 0, InMemory = true }, cluster.CountErrors);
             await database.StartAsync().DefaultTimeout();
             cluster._apps.Add(database);
             cluster._database = database;
@@ -92,7 +99,12 @@ public sealed class InProcessCluster : IAsyncDisposable
             AdvertiseHost = "127.0.0.1",
             Registry = [new EndpointAddress("127.0.0.1", RegistryPort)],
             Database = new EndpointAddress("127.0.0.1", DatabasePort),
-        }, configureServices);
+            Token = Token,
+        }, services =>
+        {
+            CountErrors(services);
+            configureServices?.Invoke(services);
+        });
         await app.StartAsync().DefaultTimeout();
         _apps.Add(app);
         var port = app.GetBoundPort();
@@ -111,6 +123,8 @@ public sealed class InProcessCluster : IAsyncDisposable
         var port = await process.WaitForPortAsync(LogLines.ServerRunning);
         return (process, $"127.0.0.1:{port}");
     }
+
+    private void CountErrors(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(_errors);
 
     /// <summary>Stops the database, as a crash of it would: the servers stay up and answer with its absence.</summary>
     public async Task StopDatabaseAsync()

@@ -18,10 +18,10 @@ public sealed class RawGrpc : IDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler()) { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>One gRPC frame: the compressed flag, a 4-byte length, and the payload.</summary>
-    public static byte[] Frame(ReadOnlySpan<byte> payload, int? declaredLength = null)
+    public static byte[] Frame(ReadOnlySpan<byte> payload, uint? declaredLength = null)
     {
         var frame = new byte[5 + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(1), declaredLength ?? payload.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), declaredLength ?? (uint)payload.Length);
         payload.CopyTo(frame.AsSpan(5));
         return frame;
     }

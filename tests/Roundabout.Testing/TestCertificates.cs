@@ -60,7 +60,7 @@ public sealed class TestCertificates : IDisposable
         var certificatePath = Path.Combine(Directory, $"{name}.pem");
         var keyPath = Path.Combine(Directory, $"{name}-key.pem");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        Contracts.Security.TlsFiles.WritePrivateKey(keyPath, key.ExportPkcs8PrivateKeyPem());
         return (certificatePath, keyPath);
     }
 

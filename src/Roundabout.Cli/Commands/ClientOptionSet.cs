@@ -24,6 +24,11 @@ internal sealed class ClientOptionSet
     public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
 
     public TlsOptions Tls { get; } = TlsOptions.ForClient();
+
+    /// <summary>--token and --token-file: sent only with reset, which a server with a token refuses without it.</summary>
+    public TokenOptions Token { get; } = TokenOptions.Registry(
+        "The cluster's shared token (the registry's, which the servers are started with), sent only with reset: " +
+        "a server started with --token refuses reset without it. Sum, multiply and reading need none.");
     /// <summary>--log-format and --log-level; client commands log warnings and errors only by default.</summary>
     public LogOptions Log { get; } = LogOptions.ForClient();
 
@@ -34,6 +39,7 @@ internal sealed class ClientOptionSet
         command.Options.Add(Policy);
         command.Options.Add(Deadline);
         command.Options.Add(AttemptTimeout);
+        Token.AddTo(command);
         Log.AddTo(command);
     }
 
@@ -49,6 +55,7 @@ internal sealed class ClientOptionSet
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2),
             Watch = watch,
             Tls = Tls.BuildClient(result),
+            Token = Token.Read(result),
         };
     }
 

@@ -29,12 +29,6 @@ internal static class CommonOptions
 
     public static Option<string> Database() => AddressList("--database", DefaultPorts.DatabaseAddress, "The database's address, host:port.");
 
-    /// <summary>The registry's shared token (like every option, also from the environment: ROUNDABOUT_TOKEN).</summary>
-    public static Option<string?> Token() => new("--token")
-    {
-        Description = "The registry's shared token. When the registry has one, registering, renewing and deregistering need it. Default: none.",
-    };
-
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON, for scripts." };
 
     private static Option<string> AddressList(string name, string defaultValue, string description) => new(name)

@@ -33,11 +33,22 @@ internal static class DashboardCommand
                 },
             },
         };
+        var maxEventStreams = NumberOption.Int(
+            "--max-event-streams",
+            [],
+            1,
+            100_000,
+            DashboardOptions.DefaultMaxEventStreams,
+            $"The most open pages (live event streams) served at once; one more is answered 503 with Retry-After. Default: {DashboardOptions.DefaultMaxEventStreams}.");
         var command = new Command("dashboard", "Serves a live web page of the system (port 8080 by default): the servers the registry lists with their " +
             "health, renewals and request rates, a timeline of joins, leaves and evictions, and the accumulators. Open the URL it prints in a browser.")
         {
-            port, listen, registry, database, accumulator,
+            port, listen, registry, database, accumulator, maxEventStreams,
         };
+        var databaseToken = TokenOptions.DatabaseClient(
+            "The database's shared token, sent on every call the accumulators panel makes to the database; " +
+            "needed when the database runs with --token (which reads the same variable).");
+        databaseToken.AddTo(command);
         var tls = TlsOptions.ForClient("the registry, the database and the servers");
         tls.AddTo(command);
         var log = LogOptions.ForComponent();
@@ -51,6 +62,8 @@ internal static class DashboardCommand
                 Listen = IPAddress.Parse(result.GetValue(listen)!),
                 Registries = EndpointAddress.ParseList(result.GetValue(registry)),
                 Database = EndpointAddress.Parse(result.GetValue(database)),
+                DatabaseToken = databaseToken.Read(result),
+                MaxEventStreams = result.GetValue(maxEventStreams),
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
                 Tls = tls.BuildClient(result),
                 Log = log.Read(result),

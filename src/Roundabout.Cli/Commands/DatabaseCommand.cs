@@ -36,12 +36,10 @@ internal static class DatabaseCommand
             dataDir,
             inMemory,
         };
-        var token = new Option<string?>("--token")
-        {
-            Description = "A shared secret every database call must carry (as 'authorization: Bearer <token>'); " +
-                "servers pass it with --database-token. The health service stays open. Default: none.",
-        }.ReadFrom(TokenEnvironmentVariable);
-        command.Options.Add(token);
+        var token = TokenOptions.DatabaseServer(
+            "A shared secret every database call must carry (as 'authorization: Bearer <token>'); " +
+            "servers and the dashboard pass it with --database-token. The health service stays open.");
+        token.AddTo(command);
         var tls = TlsOptions.ForHost();
         tls.AddTo(command);
         log.AddTo(command);
@@ -65,7 +63,7 @@ internal static class DatabaseCommand
                     Listen = IPAddress.Parse(parse.GetValue(listen)!),
                     DataDirectory = parse.GetValue(dataDir)!,
                     InMemory = parse.GetValue(inMemory),
-                    Token = parse.GetValue(token),
+                    Token = token.Read(parse),
                     Tls = tls.BuildServer(parse),
                     Log = logSettings,
                 };

@@ -28,11 +28,9 @@ internal static class RegistryCommand
             Description = "How often servers are told to renew, such as 1s; at most half the TTL. Default: TTL / 3.",
             CustomParser = r => ParseDuration(r, "--renew-interval"),
         };
-        var token = new Option<string?>("--token")
-        {
-            Description = "A shared secret that register, renew and deregister must carry (as 'authorization: Bearer <token>'); " +
-                "reading the list stays open. Default: none.",
-        };
+        var token = TokenOptions.Registry(
+            "A shared secret that register, renew and deregister must carry (as 'authorization: Bearer <token>'); " +
+            "reading the list stays open.");
 
         var backend = new Option<string>("--backend")
         {
@@ -47,8 +45,9 @@ internal static class RegistryCommand
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
         {
-            port, listen, metricsPort, ttl, renewInterval, token, backend,
+            port, listen, metricsPort, ttl, renewInterval, backend,
         };
+        token.AddTo(command);
         var tls = TlsOptions.ForHost();
         tls.AddTo(command);
         log.AddTo(command);
@@ -61,7 +60,7 @@ internal static class RegistryCommand
                 Listen = IPAddress.Parse(parse.GetValue(listen)!),
                 Ttl = parse.GetValue(ttl) ?? TimeSpan.FromSeconds(3),
                 RenewInterval = parse.GetValue(renewInterval),
-                Token = parse.GetValue(token) is { Length: > 0 } t ? t : null,
+                Token = token.Read(parse),
                 Log = log.Read(parse),
                 Tls = tls.BuildServer(parse),
             },

@@ -42,7 +42,9 @@ internal static class ServerCommand
             DefaultValueFactory = _ => "localhost",
             Validators = { r => { if (!EndpointAddress.TryParse($"{r.GetValueOrDefault<string>()}:1", out _, out _)) { r.AddError("--advertise-host takes a host name or IP address, such as localhost or 10.0.0.5."); } } },
         };
-        var token = CommonOptions.Token();
+        var token = TokenOptions.Registry(
+            "The registry's shared token: registering, renewing and deregistering need it when the registry has one. " +
+            "With it set, this server's own writes (reset) need the same token too.");
         var metadata = KeyValueOption.Create("--metadata", "Metadata to register, as key=value (repeatable), for example --metadata version=1.2 --metadata weight=2.");
 
         var multiplyBatch = NumberOption.Int(
@@ -59,17 +61,17 @@ internal static class ServerCommand
                 "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
-        var databaseToken = new Option<string?>("--database-token")
-        {
-            Description = "The database's shared token, sent on every call to the embedded database (as 'authorization: Bearer <token>'); " +
-                "needed when the database runs with --token (which reads the same variable). Default: none. (--token is the registry's.)",
-        };
+        var databaseToken = TokenOptions.DatabaseClient(
+            "The database's shared token, sent on every call to the embedded database (as 'authorization: Bearer <token>'); " +
+            "needed when the database runs with --token (which reads the same variable). (--token is the registry's.)");
         var tls = TlsOptions.ForServer();
         var log = LogOptions.ForComponent();
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, metricsPort, registry, database, store, advertise, token, databaseToken, metadata, multiplyBatch, unsafeMultiply,
+            port, listen, metricsPort, registry, database, store, advertise, metadata, multiplyBatch, unsafeMultiply,
         };
+        token.AddTo(command);
+        databaseToken.AddTo(command);
         tls.AddTo(command);
         log.AddTo(command);
         OptionConflicts.Exclusive(store, database);
@@ -103,8 +105,8 @@ internal static class ServerCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 Store = result.GetValue(store) is { } storeText ? StoreAddress.Parse(storeText) : null,
                 AdvertiseHost = result.GetValue(advertise)!,
-                Token = result.GetValue(token) is { Length: > 0 } t ? t : null,
-                DatabaseToken = result.GetValue(databaseToken) is { Length: > 0 } d ? d : null,
+                Token = token.Read(result),
+                DatabaseToken = databaseToken.Read(result),
                 Tls = serving,
                 DialTls = dialing,
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),

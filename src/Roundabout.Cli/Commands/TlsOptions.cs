@@ -17,7 +17,15 @@ internal sealed class TlsOptions
         Key = key;
         Ca = ca;
         ClientCa = clientCa;
+        AllowOpenKey = new Option<bool>("--allow-open-key-file")
+        {
+            Description = "Use a --tls-key file that other users may read or write. By default such a key is refused, as ssh refuses one: " +
+                "run 'chmod 600 FILE' instead whenever you can.",
+        };
     }
+
+    /// <summary>--allow-open-key-file: use a key file whose mode lets others read it.</summary>
+    public Option<bool> AllowOpenKey { get; }
 
     public Option<string?> Certificate { get; }
 
@@ -56,6 +64,7 @@ internal sealed class TlsOptions
     {
         command.Options.Add(Certificate);
         command.Options.Add(Key);
+        command.Options.Add(AllowOpenKey);
         if (Ca is not null)
         {
             command.Options.Add(Ca);
@@ -72,7 +81,7 @@ internal sealed class TlsOptions
     /// <summary>What a host serves with; null for cleartext. Files were checked at parse time.</summary>
     public Hosting.ServerTls? BuildServer(ParseResult parse) =>
         parse.GetValue(Certificate) is { } certificate
-            ? Hosting.ServerTls.FromFiles(certificate, parse.GetValue(Key)!, ClientCa is null ? null : parse.GetValue(ClientCa))
+            ? Hosting.ServerTls.FromFiles(certificate, parse.GetValue(Key)!, ClientCa is null ? null : parse.GetValue(ClientCa), parse.GetValue(AllowOpenKey))
             : null;
 
     /// <summary>How the command dials; null for cleartext. A server dials over TLS only with --tls-ca.</summary>
@@ -84,7 +93,7 @@ internal sealed class TlsOptions
             return null;
         }
 
-        return ClientTls.FromFiles(ca, parse.GetValue(Certificate), parse.GetValue(Key));
+        return ClientTls.FromFiles(ca, parse.GetValue(Certificate), parse.GetValue(Key), parse.GetValue(AllowOpenKey));
     }
 
     private void ValidatePair(CommandResult result)
@@ -114,7 +123,7 @@ internal sealed class TlsOptions
         {
             try
             {
-                using var _ = TlsFiles.LoadCertificate(certificate, key);
+                using var _ = TlsFiles.LoadCertificate(certificate, key, result.GetValue(AllowOpenKey));
             }
             catch (TlsFileException ex)
             {

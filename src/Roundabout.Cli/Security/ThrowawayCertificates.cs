@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.Cli.Security;
 
@@ -60,7 +61,7 @@ internal sealed class ThrowawayCertificates : IDisposable
 
         File.WriteAllText(files.CaPath, ca.ExportCertificatePem());
         File.WriteAllText(files.CertificatePath, leaf.ExportCertificatePem());
-        File.WriteAllText(files.KeyPath, leafKey.ExportPkcs8PrivateKeyPem());
+        TlsFiles.WritePrivateKey(files.KeyPath, leafKey.ExportPkcs8PrivateKeyPem());
         return files;
     }
 

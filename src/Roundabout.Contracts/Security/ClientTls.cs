@@ -22,7 +22,8 @@ public sealed class ClientTls
     public X509Certificate2? ClientCertificate { get; }
 
     /// <summary>Reads the files given as --tls-ca, --tls-cert and --tls-key; null when none is given (plaintext).</summary>
-    public static ClientTls? FromFiles(string? caPath, string? certificatePath, string? keyPath)
+    /// <param name="allowOpenKey">Use a key file that other users may read (--allow-open-key-file).</param>
+    public static ClientTls? FromFiles(string? caPath, string? certificatePath, string? keyPath, bool allowOpenKey = false)
     {
         if (caPath is null && certificatePath is null)
         {
@@ -30,7 +31,7 @@ public sealed class ClientTls
         }
 
         var ca = caPath is null ? null : TlsFiles.LoadCertificates(caPath);
-        var certificate = certificatePath is null ? null : TlsFiles.LoadCertificate(certificatePath, keyPath ?? throw new TlsFileException("--tls-cert needs --tls-key, the file of its private key."));
+        var certificate = certificatePath is null ? null : TlsFiles.LoadCertificate(certificatePath, keyPath ?? throw new TlsFileException("--tls-cert needs --tls-key, the file of its private key."), allowOpenKey);
         return new ClientTls(ca, certificate);
     }
 

@@ -9,15 +9,21 @@ public static class TlsFiles
     /// <summary>
     /// The certificate in <paramref name="certificatePath"/> (its first PEM certificate) with the
     /// private key in <paramref name="keyPath"/>. Throws <see cref="TlsFileException"/> when a file
-    /// is missing or unreadable, holds no PEM, or the key does not belong to the certificate.
+    /// is missing or unreadable, holds no PEM, or the key does not belong to the certificate; and,
+    /// unless <paramref name="allowOpenKey"/>, when the key file is open to other users (<see cref="CheckKeyFileMode"/>).
     /// </summary>
-    public static X509Certificate2 LoadCertificate(string certificatePath, string keyPath)
+    public static X509Certificate2 LoadCertificate(string certificatePath, string keyPath, bool allowOpenKey = false)
     {
         LoadCertificates(certificatePath);
         var keyText = ReadText(keyPath);
         if (!keyText.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
         {
             throw new TlsFileException($"'{keyPath}' holds no PEM private key (-----BEGIN PRIVATE KEY-----, EC PRIVATE KEY or RSA PRIVATE KEY).");
+        }
+
+        if (!allowOpenKey)
+        {
+            CheckKeyFileMode(keyPath);
         }
 
         try
@@ -55,6 +61,47 @@ public static class TlsFiles
 
         return certificates;
     }
+
+    /// <summary>The mode bits that let a user other than the owner reach a file: ssh refuses a private key with any of them.</summary>
+    private const UnixFileMode OpenToOthers =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// Refuses a private key file that its group or other users may read or write, as ssh does: a
+    /// key others can read is no longer private, and one they can write lets them serve as us.
+    /// On Windows, which has no such mode bits, it checks nothing.
+    /// </summary>
+    public static void CheckKeyFileMode(string keyPath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(keyPath);
+        if ((mode & OpenToOthers) != 0)
+        {
+            throw new TlsFileException(
+                $"the private key file '{keyPath}' is open to other users (mode {Octal(mode)}); a private key must be readable by its owner alone. " +
+                $"Run 'chmod 600 {keyPath}', or pass --allow-open-key-file to use it anyway.");
+        }
+    }
+
+    /// <summary>Writes a private key as a file only its owner can read or write (mode 0600) from the moment it exists.</summary>
+    public static void WritePrivateKey(string path, string pem)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var writer = new StreamWriter(path, System.Text.Encoding.ASCII, options);
+        writer.Write(pem);
+    }
+
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode & 0x1FF, 8).PadLeft(3, '0');
 
     // An ArgumentException's message ends in "(Parameter 'name')", which means nothing to a user.
     private static string Reason(Exception ex) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
 using Roundabout.Contracts.Database.V1;
+using Roundabout.Contracts.Security;
 using Roundabout.Dashboard.State;
 using DatabaseApi = Roundabout.Contracts.Database.V1.Database;
 
@@ -88,14 +89,15 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
     internal async Task<(IReadOnlyList<AccumulatorView> Items, bool Truncated)> ReadDatabaseAsync(CancellationToken cancellationToken)
     {
         var database = new DatabaseApi.DatabaseClient(channels.For(options.Database));
-        var listed = await database.ListAsync(new ListRequest { Prefix = AccumulatorKeyNames.Prefix }, deadline: Deadline(), cancellationToken: cancellationToken);
+        var headers = options.DatabaseToken is { } token ? new Metadata { BearerHeader.For(token) } : null;
+        var listed = await database.ListAsync(new ListRequest { Prefix = AccumulatorKeyNames.Prefix }, headers, Deadline(), cancellationToken);
         var found = listed.Items.Select(i => AccumulatorKeyNames.NameOf(i.Key)).OfType<string>().Order(StringComparer.Ordinal);
         var all = options.Accumulators.Concat(found).Distinct(StringComparer.Ordinal).ToArray();
         var names = all.Take(options.MaxAccumulators).ToArray();
 
         var items = await Task.WhenAll(names.Select(async name =>
         {
-            var reply = await database.GetAsync(new GetRequest { Key = AccumulatorKeyNames.ValueKey(name) }, deadline: Deadline(), cancellationToken: cancellationToken);
+            var reply = await database.GetAsync(new GetRequest { Key = AccumulatorKeyNames.ValueKey(name) }, headers, Deadline(), cancellationToken);
             return reply.Found
                 ? new AccumulatorView(name, Encoding.ASCII.GetString(reply.Item.Value.Span), reply.Item.Version, true)
                 : new AccumulatorView(name, "1", 0, false);

@@ -9,13 +9,40 @@ namespace Roundabout.Dashboard.Web;
 /// The page's live feed, as Server-Sent Events: the whole snapshot at once, then again after
 /// every change (changes that land while one is being written are sent as one), and a comment
 /// line every 15 s so that idle proxies keep the connection. The browser's EventSource
-/// reconnects by itself when the stream breaks.
+/// reconnects by itself when the stream breaks. Past <see cref="DashboardOptions.MaxEventStreams"/>
+/// open streams a new one is refused with 503 and a Retry-After, so idle streams cannot exhaust the dashboard.
 /// </summary>
 internal static class EventStream
 {
     private static readonly TimeSpan _keepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task StreamAsync(HttpContext context, DashboardState state, IHostApplicationLifetime lifetime)
+    /// <summary>How long a refused page is asked to wait before it tries again.</summary>
+    private const int RetryAfterSeconds = 5;
+
+    public static async Task StreamAsync(HttpContext context, DashboardState state, EventStreamSlots slots, IHostApplicationLifetime lifetime)
+    {
+        if (!slots.TryTake())
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync(
+                $"This dashboard already serves {slots.Limit} live event streams, its limit (--max-event-streams); " +
+                $"try again in {RetryAfterSeconds} s, close another page, or start the dashboard with a higher --max-event-streams.\n",
+                context.RequestAborted);
+            return;
+        }
+
+        try
+        {
+            await StreamTakenAsync(context, state, lifetime);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static async Task StreamTakenAsync(HttpContext context, DashboardState state, IHostApplicationLifetime lifetime)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var response = context.Response;

@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using Roundabout.Hosting;
 
 namespace Roundabout.Database.Grpc;
 
@@ -14,9 +13,7 @@ namespace Roundabout.Database.Grpc;
 /// </summary>
 internal sealed class TokenInterceptor(DatabaseToken token, ILogger<TokenInterceptor> logger) : Interceptor
 {
-    private const string Scheme = "Bearer ";
-
-    private readonly byte[] _expected = Encoding.UTF8.GetBytes(token.Value);
+    private readonly BearerToken _expected = new(token.Value);
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -44,20 +41,9 @@ internal sealed class TokenInterceptor(DatabaseToken token, ILogger<TokenInterce
 
     private void Authorize(ServerCallContext context)
     {
-        var header = context.RequestHeaders.GetValue("authorization");
-        string reason;
-        if (header is null)
-        {
-            reason = "no token";
-        }
-        else if (header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()), _expected))
+        if (_expected.Refusal(context.RequestHeaders) is not { } reason)
         {
             return;
-        }
-        else
-        {
-            reason = "wrong token";
         }
 
         var method = context.Method[(context.Method.LastIndexOf('/') + 1)..];

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Roundabout.Hosting;
 
 namespace Roundabout.Registry.Grpc;
 
@@ -11,30 +10,11 @@ namespace Roundabout.Registry.Grpc;
 /// </summary>
 internal sealed class WriteAuthorizer(RegistryToken token, ILogger<WriteAuthorizer> logger)
 {
-    private const string Scheme = "Bearer ";
-
-    private readonly byte[]? _expected = token.Value is null ? null : Encoding.UTF8.GetBytes(token.Value);
+    private readonly BearerToken? _expected = token.Value is null ? null : new BearerToken(token.Value);
 
     public void Authorize(ServerCallContext context, string method)
     {
-        if (_expected is null)
-        {
-            return;
-        }
-
-        var header = context.RequestHeaders.GetValue("authorization");
-        string? reason = null;
-        if (header is null)
-        {
-            reason = "no token";
-        }
-        else if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()), _expected))
-        {
-            reason = "wrong token";
-        }
-
-        if (reason is null)
+        if (_expected?.Refusal(context.RequestHeaders) is not { } reason)
         {
             return;
         }

@@ -14,6 +14,7 @@ internal sealed class CalculatorService(
     ServerHostOptions options,
     ServerIdentity identity,
     RequestLog requestLog,
+    WriteAuthorizer writes,
     TimeProvider time,
     ILogger<CalculatorService> logger) : Calculator.CalculatorBase
 {
@@ -81,6 +82,7 @@ internal sealed class CalculatorService(
 
     public override async Task<AccumulatorReply> ResetAccumulator(ResetAccumulatorRequest request, ServerCallContext context)
     {
+        writes.Authorize(context, "ResetAccumulator");
         var name = ParseName(request.Name);
         await CallStoreAsync(async ct => { await store.ResetAsync(name, ct); return true; }, context, "The reset may or may not have been applied.");
         Log.AccumulatorReset(logger, name);

@@ -177,7 +177,7 @@ public sealed partial class RegistrationAgent : IDisposable
     }
 
     private Metadata? Headers() =>
-        string.IsNullOrEmpty(_options.Token) ? null : new Metadata { { "authorization", $"Bearer {_options.Token}" } };
+        string.IsNullOrEmpty(_options.Token) ? null : new Metadata { BearerHeader.For(_options.Token) };
 
     // gRPC compares deadlines with the system clock, so they come from it, not from the TimeProvider.
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;

@@ -71,6 +71,33 @@ public sealed class HostileInputTests(HostileInputTests.Cluster fixture) : IClas
         await fixture.AssertServingAsync(service);
     }
 
+    public static TheoryData<string, string, uint> HugePrefixes()
+    {
+        var data = new TheoryData<string, string, uint>();
+        foreach (var (service, method) in new[] { ("Calculator", "Sum"), ("Calculator", "ResetAccumulator"), ("Registry", "Register"), ("Registry", "Watch"), ("Database", "Txn"), ("Database", "Get") })
+        {
+            data.Add(service, method, 1u << 31);
+            data.Add(service, method, uint.MaxValue);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HugePrefixes))]
+    public async Task ALengthPrefixOf2To31OrMore_IsResourceExhaustedWithNoErrorLogged_AndTheComponentKeepsServing(string service, string method, uint declared)
+    {
+        var errorsBefore = fixture.ErrorsLogged;
+
+        var reply = await fixture.Raw.CallAsync(fixture.PortOf(service), fixture.PathOf(service, method), RawGrpc.Frame([0x0A, 0x01, 0x31], declaredLength: declared));
+
+        // Not grpc-dotnet's own answer to a length it reads as negative: Unknown, "Exception was thrown by handler.", and an error logged.
+        Assert.Equal(StatusCode.ResourceExhausted, reply.Status);
+        Assert.Contains($"says {declared} bytes", reply.Message, StringComparison.Ordinal);
+        await fixture.AssertServingAsync(service);
+        Assert.Equal(errorsBefore, fixture.ErrorsLogged);
+    }
+
     [Theory]
     [MemberData(nameof(Methods))]
     public async Task ACompressedFlagWithoutAnEncoding_GetsAClearStatus_AndTheComponentKeepsServing(string service, string method)
@@ -125,6 +152,8 @@ public sealed class HostileInputTests(HostileInputTests.Cluster fixture) : IClas
         public InProcessCluster InProcess { get; private set; } = null!;
 
         public RawGrpc Raw { get; } = new();
+
+        public int ErrorsLogged => InProcess.ErrorsLogged;
 
         public CalculatorApi.CalculatorClient Calculator => InProcess.Servers[0].Client;
 
