@@ -33,6 +33,28 @@ public sealed class BalancingTests
         {
             Assert.Equal(order[i - 3], order[i]);
         }
+
+        // In list order: each call goes to the server listed after the previous one.
+        var listed = (await client.StartAsync().DefaultTimeout()).Select(s => s.Address).ToList();
+        for (var i = 1; i < order.Count; i++)
+        {
+            Assert.Equal(listed[(listed.IndexOf(order[i - 1]) + 1) % listed.Count], order[i]);
+        }
+
+        // And from the first listed server: fresh sessions (each with its own random source, which
+        // round-robin must not use for its start) begin with it and take the rest in turn.
+        for (var session = 0; session < 4; session++)
+        {
+            var fresh = cluster.CreateClient(o => o.Random = new Random(session));
+            var freshListed = (await fresh.StartAsync().DefaultTimeout()).Select(s => s.Address).ToArray();
+            var served = new List<string>();
+            for (var call = 0; call < 6; call++)
+            {
+                served.Add((await fresh.SumAsync("2", "3").DefaultTimeout()).Server);
+            }
+
+            Assert.Equal([.. freshListed, .. freshListed], served);
+        }
     }
 
     [Fact]

@@ -75,6 +75,11 @@ public sealed class LogInjectionTests
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("metadata key 'k\\n2026/11/26", error.Status.Detail, StringComparison.Ordinal);
+
+        // The refusal itself is not logged. A registration sent after it is, and lines come out in
+        // order: once that line is there, a line the refused call forged would be there too.
+        await registry.RegisterAsync(new RegisterRequest { Address = "localhost:9002" }).ResponseAsync.DefaultTimeout();
+        await cluster.RegistryProcess.WaitForLineAsync(@"Server registered: localhost:9002");
         Assert.DoesNotContain(cluster.RegistryProcess.Lines, line => line.StartsWith("2026/11/26 06:59:11 [Registry] Server registered: evil", StringComparison.Ordinal));
     }
 }

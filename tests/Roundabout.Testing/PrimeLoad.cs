@@ -20,6 +20,7 @@ public sealed class PrimeLoad
     private readonly int _perWorker;
     private readonly int[] _primes;
     private readonly ConcurrentQueue<string> _failures = new();
+    private readonly ConcurrentBag<(long Started, long Ended)> _calls = [];
 
     public PrimeLoad(RoundaboutClient client, int workers, int perWorker)
     {
@@ -39,6 +40,9 @@ public sealed class PrimeLoad
 
     /// <summary>Calls that failed any other way, with their status.</summary>
     public IReadOnlyCollection<string> Failures => _failures;
+
+    /// <summary>How many calls had started and not yet ended at <paramref name="timestamp"/> (from <see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public int CallsInFlightAt(long timestamp) => _calls.Count(c => c.Started < timestamp && c.Ended > timestamp);
 
     /// <summary>
     /// Runs the load. When <paramref name="halfway"/> is given, each worker waits for it half way
@@ -78,6 +82,7 @@ public sealed class PrimeLoad
         for (var i = 0; i < _perWorker; i++)
         {
             var prime = _primes[(worker * _perWorker) + i];
+            var started = TimeProvider.System.GetTimestamp();
             try
             {
                 await _client.MultiplyAsync(Text(prime), Name, RequestId(prime), CancellationToken.None);
@@ -90,6 +95,10 @@ public sealed class PrimeLoad
             catch (RpcException ex)
             {
                 _failures.Enqueue($"{prime}: {ex.Status}");
+            }
+            finally
+            {
+                _calls.Add((started, TimeProvider.System.GetTimestamp()));
             }
 
             if (halfway is not null && i == _perWorker / 2)

@@ -53,7 +53,7 @@ internal sealed partial class DurableLog
         try
         {
             var image = _capture!();
-            SnapshotFile.Write(_directory.Path, image);
+            SnapshotFile.Write(_directory.Path, image, _options.Disk);
             await WhenDurable(image.Revision);
             List<long> covered;
             lock (_lock)
@@ -64,10 +64,10 @@ internal sealed partial class DurableLog
 
             foreach (var start in covered)
             {
-                File.Delete(Path.Combine(_directory.Path, LogSegment.FileName(start)));
+                _options.Disk.Delete(Path.Combine(_directory.Path, LogSegment.FileName(start)));
             }
 
-            DataDirectory.SyncDirectory(_directory.Path);
+            _options.Disk.SyncDirectory(_directory.Path);
             Log.SnapshotWritten(_logger, image.Revision, image.Entries.Count, covered.Count);
         }
         catch (Exception ex)

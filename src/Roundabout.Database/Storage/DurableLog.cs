@@ -28,6 +28,7 @@ internal sealed partial class DurableLog : IStoreLog
     private Batch? _open;
     private long _nextSegmentStart;
     private long _durableRevision;
+    private long _closedSegmentSyncs;
     private Task _newest = Task.CompletedTask;
     private Exception? _failure;
     private bool _closing;
@@ -59,7 +60,7 @@ internal sealed partial class DurableLog : IStoreLog
     public event Action<Exception>? Failed;
 
     /// <summary>How many fsyncs of log frames the writer has made (for tests of group commit).</summary>
-    internal long SyncCount { get; private set; }
+    internal long SyncCount => Volatile.Read(ref _closedSegmentSyncs) + Volatile.Read(ref _segment).FrameSyncs;
 
     public bool IsHealthy => Volatile.Read(ref _failure) is null;
 
@@ -267,7 +268,6 @@ internal sealed partial class DurableLog : IStoreLog
         pieces[0] = header;
         var started = _options.Time.GetTimestamp();
         _segment.AppendAndSync(pieces);
-        SyncCount++;
         _options.Metrics?.Synced(_options.Time.GetElapsedTime(started), group.Sum(b => (long)b.Commits));
     }
 
@@ -278,6 +278,7 @@ internal sealed partial class DurableLog : IStoreLog
         lock (_lock)
         {
             _segmentStarts.Add(firstRevision);
+            _closedSegmentSyncs += previous.FrameSyncs;
             _segment = next;
         }
 

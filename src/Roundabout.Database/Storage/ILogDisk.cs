@@ -3,8 +3,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Roundabout.Database.Storage;
 
 /// <summary>
-/// The file operations the log makes on its disk: appends, fsyncs, truncation and the reserve file.
-/// The seam where a test makes the disk full; <see cref="SystemLogDisk"/> is the real one.
+/// The file operations the log and the snapshot make on their disk: appends, fsyncs, truncation,
+/// renames, deletes and the directory fsync. Every step that durability relies on passes here, so a
+/// test can make the disk full or cut the power; <see cref="SystemLogDisk"/> is the real one.
 /// </summary>
 internal interface ILogDisk
 {
@@ -18,4 +19,10 @@ internal interface ILogDisk
     void SetLength(FileStream file, long length);
 
     void Delete(string path);
+
+    /// <summary>Renames <paramref name="from"/> over <paramref name="to"/>.</summary>
+    void Move(string from, string to);
+
+    /// <summary>Makes the directory's entries (new, renamed or deleted files) durable.</summary>
+    void SyncDirectory(string path);
 }

@@ -26,6 +26,9 @@ internal sealed class LogSegment : IDisposable
 
     public long Length { get; private set; }
 
+    /// <summary>How many appends this segment has fsynced: counted where the fsync returns, so a skipped one is not counted.</summary>
+    public long FrameSyncs { get; private set; }
+
     public static string FileName(long firstRevision) => $"{Prefix}{firstRevision.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
 
     /// <summary>The segments in a directory, oldest first.</summary>
@@ -55,7 +58,7 @@ internal sealed class LogSegment : IDisposable
         {
             disk.Write(file.SafeFileHandle, [Magic], 0);
             disk.SyncData(file);
-            DataDirectory.SyncDirectory(directory);
+            disk.SyncDirectory(directory);
             return new LogSegment(firstRevision, path, file, Magic.Length, disk);
         }
         catch
@@ -73,8 +76,8 @@ internal sealed class LogSegment : IDisposable
         {
             if (file.Length != validLength)
             {
-                file.SetLength(validLength);
-                file.Flush(flushToDisk: true);
+                disk.SetLength(file, validLength);
+                disk.SyncData(file);
             }
 
             return new LogSegment(firstRevision, path, file, validLength, disk);
@@ -100,7 +103,7 @@ internal sealed class LogSegment : IDisposable
         }
 
         _disk.Write(_file.SafeFileHandle, pieces, Length);
-        _disk.SyncData(_file);
+        SyncFrame();
         Length += total;
     }
 
@@ -114,4 +117,10 @@ internal sealed class LogSegment : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private void SyncFrame()
+    {
+        _disk.SyncData(_file);
+        FrameSyncs++;
+    }
 }

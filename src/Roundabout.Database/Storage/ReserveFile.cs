@@ -42,7 +42,7 @@ internal sealed class ReserveFile(string directory, long size, ILogDisk disk)
                 disk.SyncData(file);
             }
 
-            DataDirectory.SyncDirectory(directory);
+            disk.SyncDirectory(directory);
             return true;
         }
         catch (Exception ex) when (DiskSpace.IsFull(ex))

@@ -21,10 +21,11 @@ internal static class SnapshotFile
     private static readonly byte[] _magic = "RBDBSNP1"u8.ToArray();
 
     /// <summary>Writes the image to a temp file, fsyncs it, renames it over the snapshot and fsyncs the directory.</summary>
-    public static void Write(string directory, StoreImage image)
+    public static void Write(string directory, StoreImage image, ILogDisk disk)
     {
         var temp = Path.Combine(directory, TempFileName);
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+        // ReadWrite, so that a disk seam can read back what it syncs.
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16))
         {
             file.Write(_magic);
             var chunk = new ArrayBufferWriter<byte>(ChunkBytes + StoreLimits.MaxValueBytes + 1024);
@@ -47,11 +48,12 @@ internal static class SnapshotFile
             }
 
             WriteFrame(file, [EndKind], image.Revision, image.Entries.Count);
-            file.Flush(flushToDisk: true);
+            file.Flush();
+            disk.SyncData(file);
         }
 
-        File.Move(temp, Path.Combine(directory, FileName), overwrite: true);
-        DataDirectory.SyncDirectory(directory);
+        disk.Move(temp, Path.Combine(directory, FileName));
+        disk.SyncDirectory(directory);
     }
 
     /// <summary>Reads a snapshot; any damage is <see cref="StoreOpenException"/> naming the file and offset.</summary>

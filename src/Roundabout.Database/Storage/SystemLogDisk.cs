@@ -18,4 +18,8 @@ internal sealed class SystemLogDisk : ILogDisk
     public void SetLength(FileStream file, long length) => file.SetLength(length);
 
     public void Delete(string path) => File.Delete(path);
+
+    public void Move(string from, string to) => File.Move(from, to, overwrite: true);
+
+    public void SyncDirectory(string path) => DataDirectory.SyncDirectory(path);
 }

@@ -20,9 +20,11 @@ public sealed class ServerProcessFaultTests
         var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var running = load.RunAsync(halfway: killed.Task);
+        long killedAt;
         try
         {
             await Eventually.UntilAsync(() => load.Acknowledged.Count >= 40, "40 multiplies are acknowledged");
+            killedAt = TimeProvider.System.GetTimestamp();
             victim.Process.Kill();
             await victim.Process.WaitForExitAsync();
         }
@@ -32,6 +34,9 @@ public sealed class ServerProcessFaultTests
         }
 
         await running.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // The kill hit a working load: calls had started and not ended when it was sent.
+        Assert.True(load.CallsInFlightAt(killedAt) > 0, "no call was in flight when the server was killed");
 
         // Not one call failed, not even with an unknown outcome: the client retried each on the survivor.
         Assert.Empty(load.Unknown);

@@ -11,10 +11,23 @@ public sealed class TokenTests
 {
     private const string Token = "db-s3cret";
 
-    public static TheoryData<string, string?> Refusals => new()
+    private static readonly string[] _methods = ["Get", "Put", "Delete", "CompareAndSwap", "List", "Txn"];
+
+    /// <summary>Every RPC, with no token and with a wrong one.</summary>
+    public static TheoryData<string, string?> Refusals
     {
-        { "Put", null }, { "Put", "wrong" }, { "Txn", null }, { "Get", null }, { "Delete", "wrong" }, { "CompareAndSwap", null }, { "List", null },
-    };
+        get
+        {
+            var data = new TheoryData<string, string?>();
+            foreach (var method in _methods)
+            {
+                data.Add(method, null);
+                data.Add(method, "wrong");
+            }
+
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -23,11 +36,30 @@ public sealed class TokenTests
         await using var server = await DatabaseServer.StartAsync(token: Token);
         var headers = sent is null ? null : Bearer(sent);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Call(server.Client, method, headers).DefaultTimeout());
+        // Data present, so that a refused Put, Delete, CompareAndSwap or Txn would show if it had run:
+        // each of them, accepted, changes this key (the CompareAndSwap names its current version).
+        var before = await server.Client.PutAsync(new PutRequest { Key = "token/k", Value = ByteString.CopyFromUtf8("before") }, Bearer(Token)).ResponseAsync.DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Call(server.Client, method, headers, before.Version).DefaultTimeout());
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains($"{method} needs this database's token", error.Status.Detail, StringComparison.Ordinal);
         Assert.Contains("--database-token", error.Status.Detail, StringComparison.Ordinal);
+        var stored = await server.Client.GetAsync(new GetRequest { Key = "token/k" }, Bearer(Token)).ResponseAsync.DefaultTimeout();
+        Assert.True(stored.Found);
+        Assert.Equal("before", stored.Item.Value.ToStringUtf8());
+        Assert.Equal(before.Version, stored.Item.Version);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task Call_WithoutTheRightToken_OnAStoreWithoutData_StoresNothing(string method, string? sent)
+    {
+        await using var server = await DatabaseServer.StartAsync(token: Token);
+        var headers = sent is null ? null : Bearer(sent);
+
+        await Assert.ThrowsAsync<RpcException>(() => Call(server.Client, method, headers, 0).DefaultTimeout());
+
         var stored = await server.Client.GetAsync(new GetRequest { Key = "token/k" }, Bearer(Token)).ResponseAsync.DefaultTimeout();
         Assert.False(stored.Found);
     }
@@ -38,8 +70,8 @@ public sealed class TokenTests
         await using var server = await DatabaseServer.StartAsync(token: Token);
         var headers = Bearer(Token);
 
-        await Call(server.Client, "Put", headers).DefaultTimeout();
-        await Call(server.Client, "Txn", headers).DefaultTimeout();
+        await Call(server.Client, "Put", headers, 0).DefaultTimeout();
+        await Call(server.Client, "Txn", headers, 0).DefaultTimeout();
         var stored = await server.Client.GetAsync(new GetRequest { Key = "token/k" }, headers).ResponseAsync.DefaultTimeout();
 
         Assert.True(stored.Found);
@@ -57,7 +89,7 @@ public sealed class TokenTests
             "the database reports SERVING to a probe without a token");
     }
 
-    private static Task Call(Contracts.Database.V1.Database.DatabaseClient db, string method, Metadata? headers)
+    private static Task Call(Contracts.Database.V1.Database.DatabaseClient db, string method, Metadata? headers, long version)
     {
         var value = ByteString.CopyFromUtf8("v");
         var txn = new TxnRequest();
@@ -68,7 +100,7 @@ public sealed class TokenTests
             "Txn" => db.TxnAsync(txn, headers).ResponseAsync,
             "Get" => db.GetAsync(new GetRequest { Key = "token/k" }, headers).ResponseAsync,
             "Delete" => db.DeleteAsync(new DeleteRequest { Key = "token/k" }, headers).ResponseAsync,
-            "CompareAndSwap" => db.CompareAndSwapAsync(new CompareAndSwapRequest { Key = "token/k", ExpectedVersion = 0, Value = value }, headers).ResponseAsync,
+            "CompareAndSwap" => db.CompareAndSwapAsync(new CompareAndSwapRequest { Key = "token/k", ExpectedVersion = version, Value = value }, headers).ResponseAsync,
             "List" => db.ListAsync(new ListRequest { Prefix = "token/" }, headers).ResponseAsync,
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };

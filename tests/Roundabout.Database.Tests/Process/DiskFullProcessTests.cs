@@ -49,6 +49,8 @@ public sealed class DiskFullProcessTests
             Assert.Contains($"{dataDir} is full", refused.Status.Detail, StringComparison.Ordinal);
             Assert.True(acknowledged.Count > 10, $"only {acknowledged.Count} puts fit");
             Assert.False(db.HasExited, "the database stopped on a full disk");
+            // Logged by the database after it refused the write: wait for it rather than read the lines so far.
+            await db.WaitForLineAsync("is full: writes are refused");
             Assert.Contains(db.Lines, l => l.Contains("is full: writes are refused", StringComparison.Ordinal));
 
             // Reads go on.
@@ -75,6 +77,7 @@ public sealed class DiskFullProcessTests
                 "writes are accepted again",
                 TimeSpan.FromSeconds(30));
             acknowledged.Add("after");
+            await db.WaitForLineAsync("has room again");
             Assert.Contains(db.Lines, l => l.Contains("has room again", StringComparison.Ordinal));
 
             db.Terminate();

@@ -75,6 +75,10 @@ internal sealed class FillableDisk : ILogDisk
         GiveBack(freed);
     }
 
+    public void Move(string from, string to) => File.Move(from, to, overwrite: true);
+
+    public void SyncDirectory(string path) => DataDirectory.SyncDirectory(path);
+
     private void GiveBack(long bytes)
     {
         lock (_gate)

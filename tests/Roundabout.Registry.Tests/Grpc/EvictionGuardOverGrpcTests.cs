@@ -10,7 +10,10 @@ public sealed class EvictionGuardOverGrpcTests
     [Fact]
     public async Task TwoOfThreeStopRenewing_AreListedAsSuspectThenEvicted_WhileTheLiveOneStays()
     {
-        await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { Ttl = TimeSpan.FromSeconds(1.5) });
+        // A 4 s TTL against heartbeats every 250 ms: the live lease survives 3.75 s without a renewal.
+        // The test process's own timers and thread pool stall for over a second on two loaded cores,
+        // and 1.5 s (a 1.25 s margin) once let such a stall evict the live server.
+        await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { Ttl = TimeSpan.FromSeconds(4) });
         var live = await registry.Client.RegisterAsync(new RegisterRequest { Address = "localhost:9001" }).ResponseAsync.DefaultTimeout();
         await registry.Client.RegisterAsync(new RegisterRequest { Address = "localhost:9002" }).ResponseAsync.DefaultTimeout();
         await registry.Client.RegisterAsync(new RegisterRequest { Address = "localhost:9003" }).ResponseAsync.DefaultTimeout();

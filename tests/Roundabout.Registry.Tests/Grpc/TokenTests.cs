@@ -25,18 +25,21 @@ public sealed class TokenTests
         Assert.Equal((0, 0L), (listed.Instances.Count, listed.Revision));
     }
 
-    [Fact]
-    public async Task RenewAndDeregister_WithoutTheToken_AreUnauthenticatedAndKeepTheInstance()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong")]
+    public async Task RenewAndDeregister_WithoutTheRightToken_AreUnauthenticatedAndKeepTheInstance(string? sent)
     {
+        var headers = sent is null ? null : RunningRegistry.Bearer(sent);
         await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { Token = Token });
         var lease = await registry.Client.RegisterAsync(new RegisterRequest { Address = "localhost:9001" }, RunningRegistry.Bearer(Token))
             .ResponseAsync.DefaultTimeout();
         var before = await registry.Client.ListInstancesAsync(new ListInstancesRequest()).ResponseAsync.DefaultTimeout();
 
         var renew = await Assert.ThrowsAsync<RpcException>(() =>
-            registry.Client.RenewAsync(new RenewRequest { LeaseId = lease.LeaseId }).ResponseAsync.DefaultTimeout());
+            registry.Client.RenewAsync(new RenewRequest { LeaseId = lease.LeaseId }, headers).ResponseAsync.DefaultTimeout());
         var deregister = await Assert.ThrowsAsync<RpcException>(() =>
-            registry.Client.DeregisterAsync(new DeregisterRequest { LeaseId = lease.LeaseId }, RunningRegistry.Bearer("wrong")).ResponseAsync.DefaultTimeout());
+            registry.Client.DeregisterAsync(new DeregisterRequest { LeaseId = lease.LeaseId }, headers).ResponseAsync.DefaultTimeout());
 
         Assert.Equal(StatusCode.Unauthenticated, renew.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, deregister.StatusCode);

@@ -142,6 +142,39 @@ public sealed class EvictionGuardTests
         Assert.False(Assert.Single(await ListAsync()).Suspect);
     }
 
+    /// <summary>
+    /// The edge of pause detection: it sees only a gap between two sweeps longer than the pause
+    /// threshold (one TTL). A stall of exactly one TTL that begins just before a renewal arrives
+    /// leaves a lone lease silent for longer than its TTL, and it is evicted; one step longer and
+    /// the stall is a pause, and the lease is held.
+    /// </summary>
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(100, true)]
+    public async Task Sweep_StallOfOneTtlBeforeARenewal_IsAPauseOnlyWhenLongerThanTheTtl(int extraMs, bool paused)
+    {
+        var lease = (await RegisterAsync("localhost:9001"))[0];
+        await _backend.SweepAsync(CancellationToken.None);
+        await _backend.RenewAsync(lease, CancellationToken.None);
+        await AdvanceAsync((_ttl / 3) - FakeClock.Step);
+
+        // The registry stalls (no sweep, no renewal handled) just before the next renewal.
+        _time.Advance(_ttl + TimeSpan.FromMilliseconds(extraMs));
+        var report = await _backend.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(paused, report.Paused);
+        if (paused)
+        {
+            Assert.Empty(report.Evicted);
+            Assert.True(Assert.Single(await ListAsync()).Suspect);
+        }
+        else
+        {
+            Assert.Equal("localhost:9001", Assert.Single(report.Evicted).Address);
+            Assert.Empty(await ListAsync());
+        }
+    }
+
     [Fact]
     public async Task Sweep_MarkingSuspectsAndEvicting_EachCountAsOneRevisionAndReachWatchers()
     {
