@@ -22,10 +22,12 @@ public sealed record LatencySummary(double P50, double P90, double P99, double M
             return new LatencySummary(0, 0, 0, 0);
         }
 
+        // A percentile is the top of its histogram bucket, which can lie above the exact maximum
+        // seen (p99 88.063 ms beside a max of 88.013 ms); no percentile passes the maximum.
         return new LatencySummary(
-            Milliseconds(microseconds.GetValueAtPercentile(50)),
-            Milliseconds(microseconds.GetValueAtPercentile(90)),
-            Milliseconds(microseconds.GetValueAtPercentile(99)),
+            Milliseconds(Math.Min(microseconds.GetValueAtPercentile(50), maxMicroseconds)),
+            Milliseconds(Math.Min(microseconds.GetValueAtPercentile(90), maxMicroseconds)),
+            Milliseconds(Math.Min(microseconds.GetValueAtPercentile(99), maxMicroseconds)),
             Milliseconds(maxMicroseconds));
     }
 
