@@ -50,7 +50,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
 
         var services = new BalancerServices(
             new RegistryResolverFactory(_directory),
-            new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _connections));
+            [new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _connections)]);
 
         // One channel for the whole session: it owns the connections to every server.
         var channelOptions = new GrpcChannelOptions

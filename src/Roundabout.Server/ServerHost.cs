@@ -12,7 +12,7 @@ using Roundabout.Hosting;
 using Roundabout.Hosting.Telemetry;
 using Roundabout.Server.Accumulators;
 using Roundabout.Server.Calculation;
-using Roundabout.Server.Membership;
+using Roundabout.Registration;
 using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server;

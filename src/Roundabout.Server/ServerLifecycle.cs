@@ -5,7 +5,7 @@ using Roundabout.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Roundabout.Server.Accumulators;
-using Roundabout.Server.Membership;
+using Roundabout.Registration;
 
 namespace Roundabout.Server;
 

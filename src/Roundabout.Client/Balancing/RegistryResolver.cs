@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
 using Roundabout.Client.Discovery;
 using Roundabout.Contracts;
@@ -15,15 +16,18 @@ namespace Roundabout.Client.Balancing;
 internal sealed class RegistryResolver : PollingResolver
 {
     private readonly ServerDirectory _directory;
+    private readonly ServiceConfig? _serviceConfig;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private bool _started;
     private bool _disposed;
 
-    public RegistryResolver(ServerDirectory directory, ILoggerFactory loggerFactory)
+    /// <param name="serviceConfig">Published with every list (the balancing policy of a discovery channel); null publishes none, and the channel's own applies.</param>
+    public RegistryResolver(ServerDirectory directory, ILoggerFactory loggerFactory, ServiceConfig? serviceConfig = null)
         : base(loggerFactory)
     {
         _directory = directory;
+        _serviceConfig = serviceConfig;
         _logger = loggerFactory.CreateLogger<RegistryResolver>();
     }
 
@@ -37,10 +41,23 @@ internal sealed class RegistryResolver : PollingResolver
         _directory.Changed += Publish;
     }
 
-    protected override Task ResolveAsync(CancellationToken cancellationToken)
+    protected override async Task ResolveAsync(CancellationToken cancellationToken)
     {
+        if (!_directory.HasFetched)
+        {
+            // A discovery channel's first resolution: the list is fetched here, not published empty.
+            try
+            {
+                await _directory.EnsureFetchedAsync(cancellationToken);
+            }
+            catch (RpcException ex)
+            {
+                Listener(ResolverResult.ForFailure(ex.Status));
+                return;
+            }
+        }
+
         Publish();
-        return Task.CompletedTask;
     }
 
     private void Publish()
@@ -69,7 +86,7 @@ internal sealed class RegistryResolver : PollingResolver
             }
 
             Log.ResolverPublished(_logger, addresses.Count);
-            Listener(ResolverResult.ForResult(addresses));
+            Listener(ResolverResult.ForResult(addresses, _serviceConfig, serviceConfigStatus: null));
         }
     }
 

@@ -44,7 +44,9 @@ internal sealed partial class ServerDirectory : IDisposable
 
     public string EmptyListMessage =>
         $"The registry at {_registry.Description} lists no '{_service}' servers. " +
-        "Start one with 'roundabout server --port 9001'.";
+        (_service == Contracts.ServiceNames.Calculator
+            ? "Start one with 'roundabout server --port 9001'."
+            : "Start an instance that registers under that name, or check the name with 'roundabout servers --service NAME'.");
 
     /// <summary>Fetches the list at session start, once; later calls return the cache.</summary>
     public async Task<IReadOnlyList<ServerInfo>> EnsureFetchedAsync(CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
-using Roundabout.Server.Membership;
+using Roundabout.Registration;
 
 namespace Roundabout.Server.Tests.Membership;
 

@@ -6,7 +6,7 @@ using Roundabout.Contracts.Registry.V1;
 using Roundabout.Contracts.Security;
 using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
 
-namespace Roundabout.Server.Membership;
+namespace Roundabout.Registration;
 
 /// <summary>
 /// Keeps this server listed in the registry: registers at start (retrying with backoff), renews

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Roundabout.Server.Membership;
+namespace Roundabout.Registration;
 
 internal static partial class Log
 {
@@ -42,4 +42,25 @@ internal static partial class Log
 
     [LoggerMessage(113, LogLevel.Information, "Registry at {Registry} reached again after {Duration} ({Attempts} failed attempts)")]
     public static partial void RegistryReachedAgain(ILogger logger, string registry, string duration, int attempts);
+
+    [LoggerMessage(114, LogLevel.Information, "Registered '{Service}' at {Address}")]
+    public static partial void RegisteredAddress(ILogger logger, string service, string address);
+
+    [LoggerMessage(115, LogLevel.Warning, "The app bound no HTTP address, so '{Service}' is not registered")]
+    public static partial void NoAddresses(ILogger logger, string service);
+
+    [LoggerMessage(116, LogLevel.Warning, "The health checks report Unhealthy at start: '{Service}' stays out of the registry until they recover")]
+    public static partial void StartingUnhealthy(ILogger logger, string service);
+
+    [LoggerMessage(117, LogLevel.Warning, "The health checks report Unhealthy: '{Service}' leaves the registry until they recover")]
+    public static partial void Unhealthy(ILogger logger, string service);
+
+    [LoggerMessage(118, LogLevel.Information, "The health checks recovered: '{Service}' registers again")]
+    public static partial void Recovered(ILogger logger, string service);
+
+    [LoggerMessage(119, LogLevel.Error, "'{Service}' is not registered: {Reason}")]
+    public static partial void RegistrationFailed(ILogger logger, string service, string reason);
+
+    [LoggerMessage(120, LogLevel.Warning, "Cannot read the bound address '{Address}'; it is not registered")]
+    public static partial void UnreadableAddress(ILogger logger, string address);
 }

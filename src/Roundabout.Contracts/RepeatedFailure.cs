@@ -1,11 +1,11 @@
-namespace Roundabout.Server;
+namespace Roundabout.Contracts;
 
 /// <summary>
 /// Keeps a failure that repeats every second (a registry or a store that is down) to a few log
 /// lines: the first failure is logged at once, then one summary with the time and the count of
 /// attempts after 10 s, 30 s and 70 s and then every minute, and one line when it ends.
 /// </summary>
-internal sealed class RepeatedFailure(TimeProvider time)
+public sealed class RepeatedFailure(TimeProvider time)
 {
     private static readonly TimeSpan _firstSummary = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan _longestQuiet = TimeSpan.FromMinutes(1);
@@ -59,7 +59,7 @@ internal sealed class RepeatedFailure(TimeProvider time)
     }
 }
 
-internal enum FailureLog
+public enum FailureLog
 {
     /// <summary>Counted, not logged.</summary>
     Quiet,
@@ -74,4 +74,4 @@ internal enum FailureLog
     Ended,
 }
 
-internal readonly record struct FailureReport(FailureLog Log, TimeSpan For, int Attempts);
+public readonly record struct FailureReport(FailureLog Log, TimeSpan For, int Attempts);

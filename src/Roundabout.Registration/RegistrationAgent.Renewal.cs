@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Roundabout.Contracts.Registry.V1;
 
-namespace Roundabout.Server.Membership;
+namespace Roundabout.Registration;
 
 public sealed partial class RegistrationAgent
 {

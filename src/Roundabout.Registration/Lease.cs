@@ -1,6 +1,6 @@
 using Roundabout.Contracts.Registry.V1;
 
-namespace Roundabout.Server.Membership;
+namespace Roundabout.Registration;
 
 /// <summary>The lease the registry granted, with the timings it asked for.</summary>
 internal sealed record Lease(string Id, TimeSpan Ttl, TimeSpan RenewInterval)

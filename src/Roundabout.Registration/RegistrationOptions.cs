@@ -1,7 +1,7 @@
 using Roundabout.Contracts;
 using Roundabout.Contracts.Security;
 
-namespace Roundabout.Server.Membership;
+namespace Roundabout.Registration;
 
 /// <summary>What a server registers, and with which registries.</summary>
 public sealed class RegistrationOptions

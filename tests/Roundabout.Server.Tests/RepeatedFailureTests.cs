@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Roundabout.Server.Tests.Membership;
+using Roundabout.Contracts;
+
+namespace Roundabout.Server.Tests;
 
 [Trait(Tier.Name, Tier.Unit)]
 public sealed class RepeatedFailureTests
