@@ -28,6 +28,7 @@ internal sealed partial class RegistrationService(
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<RegistrationAgent> _agents = [];
     private bool _stopping;
+    private int _healthChecks;
 
     /// <summary>The addresses registered now (host:port), empty while out of the registry.</summary>
     internal IReadOnlyList<string> Registered { get; private set; } = [];
@@ -102,9 +103,13 @@ internal sealed partial class RegistrationService(
         }
     }
 
-    private static async Task<bool> IsHealthyAsync(HealthCheckService health, CancellationToken cancellationToken)
+    /// <summary>How many times the health checks have run.</summary>
+    internal int HealthChecks => Volatile.Read(ref _healthChecks);
+
+    private async Task<bool> IsHealthyAsync(HealthCheckService health, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
+        Interlocked.Increment(ref _healthChecks);
         return report.Status != HealthStatus.Unhealthy;
     }
 
@@ -179,10 +184,17 @@ internal sealed partial class RegistrationService(
     /// <summary>The app is stopping: leave the registry before the web server stops taking requests.</summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        _stopping = true;
-        _gate.Release();
-        await DeregisterAsync(cancellationToken);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken);
+            _stopping = true;
+            _gate.Release();
+            await DeregisterAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping without grace: the leases run out in the registry instead.
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
