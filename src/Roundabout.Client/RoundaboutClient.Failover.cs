@@ -50,7 +50,7 @@ public sealed partial class RoundaboutClient
     /// shared store failed is not at fault: such a call is retried (when
     /// <paramref name="retryStoreFaults"/>: the call is safe to repeat) after a backoff with jitter,
     /// on whichever server the balancer picks next, while the deadline lasts, up to
-    /// <see cref="RetryBudgetOptions.MaxPerCall"/> times, and only while the session's
+    /// <see cref="Retries.RetryBudgetOptions.MaxPerCall"/> times, and only while the session's
     /// <see cref="RetryBudget"/> allows, so retries stay a bounded share of calls.
     /// </summary>
     private async Task<TReply> InvokeCoreAsync<TReply>(string operation, Func<CallOptions, AsyncUnaryCall<TReply>> send, bool retryStoreFaults, CancellationToken cancellationToken)

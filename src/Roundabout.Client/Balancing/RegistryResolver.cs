@@ -22,6 +22,8 @@ internal sealed class RegistryResolver : PollingResolver
     private bool _started;
     private bool _disposed;
 
+    /// <param name="directory">The cached list to publish.</param>
+    /// <param name="loggerFactory">The channel's logger factory.</param>
     /// <param name="serviceConfig">Published with every list (the balancing policy of a discovery channel); null publishes none, and the channel's own applies.</param>
     public RegistryResolver(ServerDirectory directory, ILoggerFactory loggerFactory, ServiceConfig? serviceConfig = null)
         : base(loggerFactory)

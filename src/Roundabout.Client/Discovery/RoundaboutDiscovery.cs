@@ -16,7 +16,7 @@ namespace Roundabout.Client;
 /// service asked about, it fetches the instances from the registry once and then follows the
 /// registry's watch stream, so a dead instance leaves within its lease and a new one joins at once.
 /// A gRPC channel for <c>roundabout:///NAME</c> (see <see cref="CreateChannel"/>, or
-/// <see cref="RoundaboutServiceCollectionExtensions.AddRoundaboutDiscovery"/> for a container)
+/// <c>AddRoundaboutDiscovery</c> for a container)
 /// balances calls over those instances with the chosen policy and skips instances that keep failing.
 /// One instance per application; thread-safe; dispose it at the end.
 /// </summary>

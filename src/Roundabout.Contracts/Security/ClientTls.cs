@@ -22,6 +22,9 @@ public sealed class ClientTls
     public X509Certificate2? ClientCertificate { get; }
 
     /// <summary>Reads the files given as --tls-ca, --tls-cert and --tls-key; null when none is given (plaintext).</summary>
+    /// <param name="caPath">PEM file of the CAs to trust (--tls-ca); null trusts the system's store.</param>
+    /// <param name="certificatePath">PEM certificate to present (--tls-cert); null presents none.</param>
+    /// <param name="keyPath">PEM private key of that certificate (--tls-key).</param>
     /// <param name="allowOpenKey">Use a key file that other users may read (--allow-open-key-file).</param>
     public static ClientTls? FromFiles(string? caPath, string? certificatePath, string? keyPath, bool allowOpenKey = false)
     {
