@@ -16,7 +16,9 @@ namespace Roundabout.Bench.Micro;
 /// <summary>
 /// One unary call over loopback: a bare gRPC Sum on a plain channel (the baseline) against the same
 /// Sum through <see cref="RoundaboutClient"/> (resolver, balancer, call tracker, deadline and
-/// failover loop), and a Multiply through it (a compare-and-swap on the in-memory database).
+/// failover loop), the same Sum on a plain generated client over a <c>roundabout:///calculator</c>
+/// channel from <see cref="RoundaboutDiscovery"/> (the path an application's own service takes),
+/// and a Multiply through the client (a compare-and-swap on the in-memory database).
 /// The registry, database and one server run in this process on 127.0.0.1 and free ports; the
 /// server and registry log nothing, so the figures are the call path and not the console.
 /// </summary>
@@ -30,6 +32,9 @@ public class CallPathBenchmarks
     private GrpcChannel _channel = null!;
     private Calculator.CalculatorClient _bare = null!;
     private RoundaboutClient _client = null!;
+    private RoundaboutDiscovery _discovery = null!;
+    private GrpcChannel _discoveryChannel = null!;
+    private Calculator.CalculatorClient _viaDiscovery = null!;
 
     [GlobalSetup]
     public async Task StartAsync()
@@ -63,6 +68,10 @@ public class CallPathBenchmarks
 
         await _client.StartAsync(timeout.Token);
         await _client.SumAsync("1", "2", timeout.Token);
+        _discovery = new RoundaboutDiscovery(new RoundaboutDiscoveryOptions().UseRegistries($"127.0.0.1:{registryPort}"));
+        _discoveryChannel = _discovery.CreateChannel(ServiceNames.Calculator);
+        _viaDiscovery = new Calculator.CalculatorClient(_discoveryChannel);
+        await _viaDiscovery.SumAsync(new SumRequest { A = "1", B = "2" }, cancellationToken: timeout.Token);
         await _bare.SumAsync(new SumRequest { A = "1", B = "2" }, cancellationToken: timeout.Token);
     }
 
@@ -75,6 +84,8 @@ public class CallPathBenchmarks
         }
 
         _channel?.Dispose();
+        _discoveryChannel?.Dispose();
+        _discovery?.Dispose();
         foreach (var app in Enumerable.Reverse(_apps))
         {
             await app.StopAsync().WaitAsync(StartTimeout);
@@ -89,6 +100,10 @@ public class CallPathBenchmarks
     [Benchmark]
     public async Task<string> RoundaboutClientSum() =>
         (await _client.SumAsync("12345", "67890")).Result;
+
+    [Benchmark]
+    public async Task<string> DiscoveryChannelSum() =>
+        (await _viaDiscovery.SumAsync(new SumRequest { A = "12345", B = "67890" })).Result;
 
     /// <summary>Factor 1 keeps the accumulator's value fixed, so it never reaches the cap however long the run.</summary>
     [Benchmark]

@@ -60,17 +60,19 @@ public sealed class CliProcess : IAsyncDisposable
             throw new InvalidOperationException($"{ExecutableVariable} names {executable}, which does not exist.");
         }
 
-        var info = new ProcessStartInfo(executable ?? "dotnet")
+        return StartProgram(executable ?? "dotnet", executable is null ? [CliPath, .. args] : args, environment);
+    }
+
+    /// <summary>Starts any program (dotnet with a sample's dll, say) with its output collected like the CLI's.</summary>
+    public static CliProcess StartProgram(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (executable is null)
-        {
-            info.ArgumentList.Add(CliPath);
-        }
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
