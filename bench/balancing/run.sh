@@ -23,15 +23,15 @@ free_block $((servers + 2))
 registry_port=$base database_port=$((base + 1))
 registry="127.0.0.1:$registry_port"
 
-rb registry --port "$registry_port" >/dev/null 2>&1 & pids+=($!)
-rb database --port "$database_port" --in-memory >/dev/null 2>&1 & pids+=($!)
+"${cli_cmd[@]}" registry --port "$registry_port" >/dev/null 2>&1 & pids+=($!)
+"${cli_cmd[@]}" database --port "$database_port" --in-memory >/dev/null 2>&1 & pids+=($!)
 wait_for_port "$registry_port"; wait_for_port "$database_port"
 
 declare -A server_pid
 # start_server I [ARGS...]: server I on port base+1+I (no per-request log lines: they would load the cores).
 start_server() {
   local i=$1 port=$((base + 1 + $1)); shift
-  rb server --port "$port" --registry "$registry" --database "127.0.0.1:$database_port" --log-level warning "$@" \
+  "${cli_cmd[@]}" server --port "$port" --registry "$registry" --database "127.0.0.1:$database_port" --log-level warning "$@" \
     >>"$work/server-$i.log" 2>&1 &
   server_pid[$i]=$!; pids+=($!)
   wait_for_port "$port"
@@ -45,7 +45,7 @@ rb bench --op sum --rps "$rps" --duration 5s --registry "$registry" >/dev/null 2
 # run POLICY SCENARIO: one open-loop run; SCENARIO slow restarts server 3 slowed for the middle 30 s.
 run() {
   local policy=$1 scenario=$2 out="$work/$1-$2.json" bench_pid
-  rb bench --op sum --rps "$rps" --duration "${seconds}s" --timeout 1s --policy "$policy" --registry "$registry" --json \
+  "${cli_cmd[@]}" bench --op sum --rps "$rps" --duration "${seconds}s" --timeout 1s --policy "$policy" --registry "$registry" --json \
     >"$out" 2>"$work/$1-$2.err" & bench_pid=$!
   if [ "$scenario" = slow ]; then
     sleep "$slow_from"
