@@ -6,7 +6,8 @@
 # The slow server is made by restarting it on its own port with `--inject-latency 2s`, then again
 # without it: a restart is what an operator does, and the client keeps it in its cached list.
 # 5 servers, not Linkerd's 11: the machine has 2 cores shared with the load tool.
-# BENCH_RPS (200), BENCH_SECONDS (60; the slow window is its middle 30 s) and BENCH_NATIVE as in lib.sh.
+# BENCH_RPS (200), BENCH_SECONDS (60; the slow window is its middle 30 s), BENCH_POLICIES (all three)
+# and BENCH_NATIVE as in lib.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . bench/lib.sh
@@ -67,7 +68,7 @@ PY
 echo "open loop at $rps calls/s for $seconds s; slow: server 3 (port $((base + 4))) at 2 s from ${slow_from} s to $((slow_from + slow_for)) s"
 echo "| policy      | servers | calls  | p50 (ms) | p99 (ms) | p99.9    | within 1 s | calls per server (1..5) | load |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for policy in round-robin p2c ewma; do
+for policy in ${BENCH_POLICIES:-round-robin p2c ewma}; do
   run "$policy" healthy
   run "$policy" slow
 done
