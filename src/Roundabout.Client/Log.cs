@@ -40,6 +40,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "All {Count} ready server(s) are being skipped for failures; trying all of them (panic mode)")]
     public static partial void PanicMode(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Skipping server {Address}: its latency average {Average:0.#} ms is far above its peers' median {Median:0.#} ms; for {Seconds} s, then on probation (ejection #{Times})")]
+    public static partial void ServerSlow(ILogger logger, string address, double average, double median, double seconds, int times);
+
     [LoggerMessage(EventId = 5012, Level = LogLevel.Debug, Message = "Resolver published {Count} address(es)")]
     public static partial void ResolverPublished(ILogger logger, int count);
 }

@@ -16,7 +16,7 @@ namespace Roundabout.Client;
 
 /// <summary>
 /// A client session: the server list from the registry, cached, and one gRPC channel that
-/// balances calls over it (round-robin or power of two choices), fails over to another server
+/// balances calls over it (round-robin, power of two choices or peak EWMA), fails over to another server
 /// within a deadline, and skips servers that keep failing. The menu, the script commands and the
 /// load tool all use it. Thread-safe; create one per session and dispose it at the end.
 /// </summary>
@@ -45,12 +45,12 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _registry = new RegistryEndpoints(options.Registries, options.Deadline, options.Tls, loggerFactory.CreateLogger<RegistryEndpoints>());
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
         _metrics = new ClientMetrics(options.MeterFactory);
-        _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics);
+        _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics, options.Latency);
         _retryBudget = new RetryBudget(options.RetryBudget, _time);
 
         var services = new BalancerServices(
             new RegistryResolverFactory(_directory),
-            [new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _connections)]);
+            [new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _time, _connections)]);
 
         // One channel for the whole session: it owns the connections to every server.
         var channelOptions = new GrpcChannelOptions

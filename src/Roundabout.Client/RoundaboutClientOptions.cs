@@ -43,6 +43,9 @@ public sealed class RoundaboutClientOptions
 
     public OutlierOptions Outliers { get; set; } = new();
 
+    /// <summary>How the peak EWMA policy weighs latency and ejects a server far slower than its peers.</summary>
+    public LatencyOptions Latency { get; set; } = new();
+
     /// <summary>How store failures are retried: backoff, retries per call, and the session's budget.</summary>
     public Retries.RetryBudgetOptions RetryBudget { get; set; } = new();
 
@@ -91,6 +94,7 @@ public sealed class RoundaboutClientOptions
         }
 
         Outliers.Validate();
+        Latency.Validate();
         RetryBudget.Validate();
     }
 }

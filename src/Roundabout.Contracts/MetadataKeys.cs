@@ -11,4 +11,7 @@ public static class MetadataKeys
 
     /// <summary>The server's store as --store spells it (addresses only): see <see cref="StoreAddress"/>.</summary>
     public const string Store = "store";
+
+    /// <summary>The faults a server injects on purpose, as <c>latency:2s@0.1,errors:0.05</c>; absent when none.</summary>
+    public const string Faults = "faults";
 }

@@ -53,6 +53,12 @@ internal static partial class Log
     [LoggerMessage(16, LogLevel.Warning, "{Method} refused for {Peer}: {Reason}; nothing was changed")]
     public static partial void WriteRefused(ILogger logger, string method, string peer, string reason);
 
-    [LoggerMessage(13, LogLevel.Error, "The database at {Address} refused this server: {Reason}")]
+    [LoggerMessage(17, LogLevel.Warning, "FAULTS INJECTED, to learn from: {Faults} (Calculator calls are delayed or fail on purpose; registered as metadata faults={Faults})")]
+    public static partial void FaultsOn(ILogger logger, string faults);
+
+    [LoggerMessage(18, LogLevel.Debug, "Injected an Unavailable into {Method}")]
+    public static partial void FaultInjected(ILogger logger, string method);
+
+    [LoggerMessage(19, LogLevel.Error, "The database at {Address} refused this server: {Reason}")]
     public static partial void DatabaseRefused(ILogger logger, string address, string reason);
 }

@@ -13,6 +13,7 @@ using Roundabout.Hosting.Telemetry;
 using Roundabout.Server.Accumulators;
 using Roundabout.Server.Calculation;
 using Roundabout.Registration;
+using Roundabout.Server.Faults;
 using Roundabout.Server.Telemetry;
 
 namespace Roundabout.Server;
@@ -53,6 +54,12 @@ public static class ServerHost
         });
         services.AddSingleton<RegistrationAgent>();
         AddStore(services, options);
+        if (options.Faults.Any)
+        {
+            // Only the Calculator's calls: health checks and reflection answer at once.
+            services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions<CalculatorService>>(grpc => grpc.Interceptors.Add<FaultInjector>());
+        }
+
         configureServices?.Invoke(services);
         services.AddHostedService<ServerLifecycle>();
 
@@ -60,6 +67,11 @@ public static class ServerHost
         if (options.UnsafeMultiply)
         {
             Log.UnsafeMultiply(app.Services.GetRequiredService<ILogger<UnsafeAccumulatorStore>>());
+        }
+
+        if (options.Faults.Any)
+        {
+            Log.FaultsOn(app.Services.GetRequiredService<ILogger<FaultInjector>>(), options.Faults.Describe());
         }
 
         app.MapGrpcService<CalculatorService>();

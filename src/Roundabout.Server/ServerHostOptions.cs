@@ -77,6 +77,9 @@ public sealed class ServerHostOptions
     /// </summary>
     public bool UnsafeMultiply { get; init; }
 
+    /// <summary>Faults injected into this server's Calculator calls, to learn from (off by default).</summary>
+    public Faults.FaultOptions Faults { get; init; } = new();
+
     /// <summary>The default of <see cref="MultiplyBatch"/>, and its ceiling: the database takes at most 128 ops in one transaction.</summary>
     public const int DefaultMultiplyBatch = 128;
 
@@ -121,5 +124,7 @@ public sealed class ServerHostOptions
         {
             throw new ArgumentOutOfRangeException(nameof(DedupeWindow), "The dedupe window, the session TTL and the call deadline must be positive.");
         }
+
+        Faults.Validate();
     }
 }

@@ -61,7 +61,7 @@ internal sealed class ServerLifecycle(
     /// The metadata to register: the user's, plus <c>metrics</c> = host:port of the metrics
     /// endpoint when there is one, so a dashboard finds every server's /metrics in the registry,
     /// and <c>store</c> = the store's URI (its addresses only, never a credential), so a dashboard
-    /// knows where the accumulators live. An entry the user gave wins (an address behind a proxy, say).
+    /// knows where the accumulators live, and <c>faults</c> when faults are injected. An entry the user gave wins (an address behind a proxy, say).
     /// </summary>
     private Dictionary<string, string> WithAdvertisedEndpoints(IReadOnlyDictionary<string, string> metadata)
     {
@@ -72,6 +72,12 @@ internal sealed class ServerLifecycle(
         }
 
         advertised.TryAdd(MetadataKeys.Store, options.EffectiveStore.ToString());
+        if (options.Faults.Any)
+        {
+            // Set even over the user's entry: a slowed server must not hide it.
+            advertised[MetadataKeys.Faults] = options.Faults.Describe();
+        }
+
         return advertised;
     }
 

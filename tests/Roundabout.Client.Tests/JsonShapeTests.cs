@@ -44,6 +44,39 @@ public sealed class JsonShapeTests
     }
 
     [Fact]
+    public void OpenLoopBenchReport_HasItsRateTimeoutP999AndSuccessShare_InPlaceOfTheConcurrency()
+    {
+        var report = new BenchReport(
+            BenchOperation.Sum,
+            0,
+            1000,
+            1,
+            TimeSpan.FromSeconds(5),
+            new LatencySummary(1.5, 2.5, 9.25, 1001) { P999 = 950 },
+            new Dictionary<string, long> { ["localhost:9001"] = 999 },
+            new Dictionary<string, long> { ["DeadlineExceeded"] = 1 })
+        {
+            Policy = "ewma",
+            PlannedDuration = TimeSpan.FromSeconds(5),
+            OpenLoop = new OpenLoopFigures(200, TimeSpan.FromSeconds(1), 998),
+        };
+
+        var json = JsonDocument.Parse(report.ToJson()).RootElement;
+
+        Assert.Equal("open-loop", json.GetProperty("mode").GetString());
+        Assert.Equal(200, json.GetProperty("rps_target").GetInt32());
+        Assert.Equal(1, json.GetProperty("timeout_s").GetDouble());
+        Assert.False(json.TryGetProperty("concurrency", out _));
+        Assert.Equal(950, json.GetProperty("latency_ms").GetProperty("p99.9").GetDouble());
+        Assert.Equal(998, json.GetProperty("succeeded_within_timeout").GetInt64());
+        Assert.Equal(0.998, json.GetProperty("success_share").GetDouble());
+        var text = report.ToText();
+        Assert.Contains("1000 requests at 200 requests/s, open loop (ewma)", text, StringComparison.Ordinal);
+        Assert.Contains("p99 9.250  p99.9 950.000  max 1001.000", text, StringComparison.Ordinal);
+        Assert.Contains("Succeeded within 1 s: 99.80% (998 of 1000)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BenchReport_HasTheDocumentedShape()
     {
         var report = new BenchReport(
@@ -80,6 +113,7 @@ public sealed class JsonShapeTests
         Assert.Equal(2.5, latency.GetProperty("p90").GetDouble());
         Assert.Equal(9.25, latency.GetProperty("p99").GetDouble());
         Assert.Equal(20, latency.GetProperty("max").GetDouble());
+        Assert.False(latency.TryGetProperty("p99.9", out _), "the closed loop's shape is unchanged");
         Assert.Equal(500, json.GetProperty("servers").GetProperty("localhost:9001").GetInt64());
         Assert.Equal(2, json.GetProperty("errors_by_status").GetProperty("Unavailable").GetInt64());
     }

@@ -113,12 +113,12 @@ public sealed class InProcessCluster : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A real <c>roundabout server</c> process, which a test may kill as with <c>kill -9</c> or pause.</summary>
-    public async Task<(CliProcess Process, string Address)> AddServerProcessAsync()
+    /// <summary>A real <c>roundabout server</c> process, which a test may kill as with <c>kill -9</c> or pause; <paramref name="extraArgs"/> go on its command line.</summary>
+    public async Task<(CliProcess Process, string Address)> AddServerProcessAsync(params string[] extraArgs)
     {
         var process = CliProcess.Start(
-            "server", "--port", "0", "--advertise-host", "127.0.0.1",
-            "--registry", RegistryAddress, "--database", $"127.0.0.1:{DatabasePort}");
+            ["server", "--port", "0", "--advertise-host", "127.0.0.1", "--registry", RegistryAddress, "--database", $"127.0.0.1:{DatabasePort}", .. extraArgs],
+            environment: null);
         _processes.Add(process);
         var port = await process.WaitForPortAsync(LogLines.ServerRunning);
         return (process, $"127.0.0.1:{port}");

@@ -4,12 +4,22 @@ namespace Roundabout.Cli.Bench;
 public sealed class BenchOptions
 {
     public const int MaxConcurrency = 1024;
+    public const int MaxRate = 100_000;
     public const long MaxRequests = 10_000_000;
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
 
     public BenchOperation Operation { get; set; } = BenchOperation.Sum;
 
     public int Concurrency { get; set; } = 16;
+
+    /// <summary>
+    /// Open loop: start this many calls per second, each at its planned time, whatever the latency
+    /// (null: the closed loop of <see cref="Concurrency"/> workers).
+    /// </summary>
+    public int? Rate { get; set; }
+
+    /// <summary>In the open loop, a call succeeds only if it answers within this time of its planned start.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Run for this long. Exactly one of <see cref="Duration"/> and <see cref="Requests"/> is set.</summary>
     public TimeSpan? Duration { get; set; }
@@ -31,6 +41,16 @@ public sealed class BenchOptions
         if (Concurrency is < 1 or > MaxConcurrency)
         {
             throw new ArgumentOutOfRangeException(nameof(Concurrency), Concurrency, $"the concurrency must be from 1 to {MaxConcurrency}");
+        }
+
+        if (Rate is < 1 or > MaxRate)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Rate), Rate, $"the rate must be from 1 to {MaxRate} calls per second");
+        }
+
+        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "the timeout must be more than 0 and at most 1 hour");
         }
 
         if (Duration is null == Requests is null)

@@ -27,6 +27,9 @@ public sealed record BenchReport(
     /// <summary>Stopped before its planned end (Ctrl-C): the figures cover the part that ran.</summary>
     public bool Interrupted { get; init; }
 
+    /// <summary>Set for an open-loop run (<c>--rps</c>): its rate, timeout and calls on time.</summary>
+    public OpenLoopFigures? OpenLoop { get; init; }
+
     /// <summary>The version of the code that measured, with its commit.</summary>
     public string Version { get; init; } = CodeVersion.Text;
 
@@ -38,7 +41,17 @@ public sealed record BenchReport(
     public string ToJson() => ClientJson.Write(w =>
     {
         w.WriteString("operation", Operation.ToString().ToLowerInvariant());
-        w.WriteNumber("concurrency", Concurrency);
+        if (OpenLoop is { } open)
+        {
+            w.WriteString("mode", "open-loop");
+            w.WriteNumber("rps_target", open.Rate);
+            w.WriteNumber("timeout_s", Math.Round(open.Timeout.TotalSeconds, 3));
+        }
+        else
+        {
+            w.WriteNumber("concurrency", Concurrency);
+        }
+
         w.WriteString("policy", Policy);
         if (PlannedDuration is { } plannedDuration)
         {
@@ -68,8 +81,19 @@ public sealed record BenchReport(
         w.WriteNumber("p50", Math.Round(Latency.P50, 3));
         w.WriteNumber("p90", Math.Round(Latency.P90, 3));
         w.WriteNumber("p99", Math.Round(Latency.P99, 3));
+        if (OpenLoop is not null)
+        {
+            w.WriteNumber("p99.9", Math.Round(Latency.P999, 3));
+        }
+
         w.WriteNumber("max", Math.Round(Latency.Max, 3));
         w.WriteEndObject();
+        if (OpenLoop is { } figures)
+        {
+            w.WriteNumber("succeeded_within_timeout", figures.OnTime);
+            w.WriteNumber("success_share", Math.Round(figures.OnTimeShare(Requests), 5));
+        }
+
         w.WriteStartObject("servers");
         foreach (var (server, count) in Servers.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -90,14 +114,25 @@ public sealed record BenchReport(
     public string ToText()
     {
         var c = CultureInfo.InvariantCulture;
-        var lines = new List<string>
-        {
-            string.Create(c, $"[Client] Bench {Operation.ToString().ToLowerInvariant()}: {Requests} requests at concurrency {Concurrency} ({Policy}) in {Elapsed.TotalSeconds:0.00} s")
-                + (Interrupted ? " (interrupted)" : string.Empty),
-            string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
-            string.Create(c, $"Latency (ms): p50 {Latency.P50:0.000}  p90 {Latency.P90:0.000}  p99 {Latency.P99:0.000}  max {Latency.Max:0.000}"),
-            "Requests per server:",
-        };
+        var op = Operation.ToString().ToLowerInvariant();
+        var lines = OpenLoop is { } open
+            ? new List<string>
+            {
+                string.Create(c, $"[Client] Bench {op}: {Requests} requests at {open.Rate} requests/s, open loop ({Policy}) in {Elapsed.TotalSeconds:0.00} s")
+                    + (Interrupted ? " (interrupted)" : string.Empty),
+                string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
+                string.Create(c, $"Latency from each call's planned start (ms): p50 {Latency.P50:0.000}  p99 {Latency.P99:0.000}  p99.9 {Latency.P999:0.000}  max {Latency.Max:0.000}"),
+                string.Create(c, $"Succeeded within {open.Timeout.TotalSeconds:0.###} s: {open.OnTimeShare(Requests) * 100:0.00}% ({open.OnTime} of {Requests})"),
+                "Requests per server:",
+            }
+            : new List<string>
+            {
+                string.Create(c, $"[Client] Bench {op}: {Requests} requests at concurrency {Concurrency} ({Policy}) in {Elapsed.TotalSeconds:0.00} s")
+                    + (Interrupted ? " (interrupted)" : string.Empty),
+                string.Create(c, $"Throughput: {Rps:0.0} requests/s"),
+                string.Create(c, $"Latency (ms): p50 {Latency.P50:0.000}  p90 {Latency.P90:0.000}  p99 {Latency.P99:0.000}  max {Latency.Max:0.000}"),
+                "Requests per server:",
+            };
         lines.AddRange(Servers.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Create(c, $"  {p.Key,-24} {p.Value}")));
         if (Servers.Count == 0)
         {

@@ -5,6 +5,9 @@ namespace Roundabout.Cli.Bench;
 /// <summary>Latency percentiles in milliseconds.</summary>
 public sealed record LatencySummary(double P50, double P90, double P99, double Max)
 {
+    /// <summary>The 99.9th percentile; the open-loop report shows it.</summary>
+    public double P999 { get; init; }
+
     /// <summary>The longest latency a histogram tells apart, in microseconds (1 hour, the longest run); longer ones count as this.</summary>
     public const long HighestMicroseconds = 3_600_000_000;
 
@@ -28,7 +31,10 @@ public sealed record LatencySummary(double P50, double P90, double P99, double M
             Milliseconds(Math.Min(microseconds.GetValueAtPercentile(50), maxMicroseconds)),
             Milliseconds(Math.Min(microseconds.GetValueAtPercentile(90), maxMicroseconds)),
             Milliseconds(Math.Min(microseconds.GetValueAtPercentile(99), maxMicroseconds)),
-            Milliseconds(maxMicroseconds));
+            Milliseconds(maxMicroseconds))
+        {
+            P999 = Milliseconds(Math.Min(microseconds.GetValueAtPercentile(99.9), maxMicroseconds)),
+        };
     }
 
     private static double Milliseconds(long microseconds) => microseconds / 1000.0;

@@ -26,6 +26,19 @@ internal static class BenchCommand
             Validators = { r => { if (ParseOperation(r.GetValueOrDefault<string>()) is null) { r.AddError("--op takes sum or multiply."); } } },
         };
         var concurrency = NumberOption.Int("--concurrency", ["-c"], 1, BenchOptions.MaxConcurrency, 16, "Calls in flight at once.");
+        var rps = NumberOption.OptionalInt(
+            "--rps",
+            [],
+            1,
+            BenchOptions.MaxRate,
+            "Open loop: start this many calls per second, each at its planned time whatever the latency, and time each from its planned start " +
+            "(without it: a closed loop of --concurrency workers, the default). Reports p50/p99/p99.9/max and the share that succeeded within --timeout.");
+        var timeout = new Option<string>("--timeout")
+        {
+            Description = "With --rps: a call succeeds only if it answers within this time of its planned start; it is also each call's deadline (instead of --deadline). Default: 1s.",
+            DefaultValueFactory = _ => "1s",
+            Validators = { r => { if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out var t) || t > TimeSpan.FromHours(1)) { r.AddError("--timeout takes a duration up to 1h, such as 1s or 500ms."); } } },
+        };
         var duration = new Option<string?>("--duration", "-d") { Description = "Run for this long, for example 10s (at most 1h)." };
         var requests = NumberOption.OptionalLong("--requests", ["-n"], 1, BenchOptions.MaxRequests, $"Run this many calls in all (at most {BenchOptions.MaxRequests}).");
         var name = new Option<string>("--name")
@@ -43,15 +56,20 @@ internal static class BenchCommand
 
         var command = new Command(
             "bench",
-            "Load tool: sends calls at a fixed concurrency for a duration or a number of requests, balanced like the client, " +
-            "then prints throughput, latency p50/p90/p99/max, requests per server and errors by status code.")
+            "Load tool: sends calls at a fixed concurrency (closed loop), or at a fixed rate with --rps (open loop), for a duration or a number of requests, " +
+            "balanced like the client, then prints throughput, latency percentiles, requests per server and errors by status code.")
         {
-            op, concurrency, duration, requests, name, factor, json,
+            op, concurrency, rps, timeout, duration, requests, name, factor, json,
         };
         set.AddTo(command);
         OptionConflicts.Exclusive(duration, requests);
         command.Validators.Add(r =>
         {
+            if (r.GetResult(rps) is { Implicit: false } && r.GetResult(concurrency) is { Implicit: false })
+            {
+                r.AddError("Give either --rps (open loop: the rate sets the load) or --concurrency (closed loop), not both.");
+            }
+
             var hasDuration = r.GetValue(duration) is not null;
             var hasRequests = r.GetResult(requests) is { Implicit: false };
             if (hasDuration == hasRequests)
@@ -68,6 +86,14 @@ internal static class BenchCommand
             // Progress and the client's warnings go to stderr, so stdout carries only the report (or its JSON).
             var progress = LiveConsole.ForStandardError();
             var clientOptions = set.Build(result);
+            var rate = result.GetValue(rps);
+            var callTimeout = DurationText.ParseOrNull(result.GetValue(timeout)) ?? TimeSpan.FromSeconds(1);
+            if (rate is not null)
+            {
+                // A call that cannot succeed in time is given up then, as the open loop counts it.
+                clientOptions.Deadline = callTimeout;
+            }
+
             return await ClientRun.RunAsync(clientOptions, set.Log.Read(result), async client =>
             {
                 var runFor = DurationText.ParseOrNull(result.GetValue(duration));
@@ -75,6 +101,8 @@ internal static class BenchCommand
                 {
                     Operation = ParseOperation(result.GetValue(op)) ?? BenchOperation.Sum,
                     Concurrency = result.GetValue(concurrency),
+                    Rate = rate,
+                    Timeout = callTimeout,
                     Duration = runFor,
                     Requests = result.GetValue(requests),
                     AccumulatorName = result.GetValue(name)!,
@@ -83,9 +111,11 @@ internal static class BenchCommand
                     ProgressInterval = progress.IsTerminal ? TimeSpan.FromSeconds(1) : PlainProgressInterval,
                 };
                 using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
-                var report = await BenchRunner.RunAsync(client, options, p => ShowProgress(progress, p), cancellationToken: stop.Token);
+                var report = rate is null
+                    ? await BenchRunner.RunAsync(client, options, p => ShowProgress(progress, p), cancellationToken: stop.Token)
+                    : await OpenLoopRunner.RunAsync(client, options, p => ShowProgress(progress, p), cancellationToken: stop.Token);
                 progress.ClearLive();
-                report = report with { Policy = PolicyName(clientOptions.Policy) };
+                report = report with { Policy = ClientOptionSet.PolicyName(clientOptions.Policy) };
                 Console.WriteLine(result.GetValue(json) ? report.ToJson() : report.ToText());
                 return report.Interrupted ? InterruptedExitCode : report.Errors == 0 ? 0 : 1;
             }, result.GetValue(json), logOutput: progress.IsTerminal ? new LiveConsoleWriter(progress) : null);
@@ -107,8 +137,6 @@ internal static class BenchCommand
             console.WriteLine(line);
         }
     }
-
-    private static string PolicyName(BalancingPolicy policy) => policy == BalancingPolicy.PowerOfTwoChoices ? "p2c" : "round-robin";
 
     private static BenchOperation? ParseOperation(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -13,10 +13,11 @@ internal sealed class ClientOptionSet
 
     public Option<string> Policy { get; } = new("--policy")
     {
-        Description = "How calls are spread over the servers: round-robin (the exercise's) or p2c " +
-            "(power of two choices: the less busy of two random servers).",
+        Description = "How calls are spread over the servers: round-robin (the exercise's), p2c " +
+            "(power of two choices: the less busy of two random servers) or ewma (peak EWMA: the cheaper of two random servers, " +
+            "cost = latency average x (calls in flight + 1); a server far slower than its peers is skipped for a while).",
         DefaultValueFactory = _ => "round-robin",
-        Validators = { r => { if (ParsePolicy(r.GetValueOrDefault<string>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
+        Validators = { r => { if (ParsePolicy(r.GetValueOrDefault<string>()) is null) { r.AddError("--policy takes round-robin, p2c or ewma."); } } },
     };
 
     public Option<string> Deadline { get; } = DurationOption("--deadline", "5s", "The time one call may take, retries on other servers included, for example 5s or 500ms.");
@@ -67,7 +68,16 @@ internal sealed class ClientOptionSet
     {
         "round-robin" or "round_robin" or "roundrobin" or "rr" => BalancingPolicy.RoundRobin,
         "p2c" or "power-of-two-choices" => BalancingPolicy.PowerOfTwoChoices,
+        "ewma" or "peak-ewma" => BalancingPolicy.PeakEwma,
         _ => null,
+    };
+
+    /// <summary>The policy as the option spells it: round-robin, p2c or ewma.</summary>
+    public static string PolicyName(BalancingPolicy policy) => policy switch
+    {
+        BalancingPolicy.PowerOfTwoChoices => "p2c",
+        BalancingPolicy.PeakEwma => "ewma",
+        _ => "round-robin",
     };
 
     private static Option<string> DurationOption(string name, string defaultValue, string description) => new(name)

@@ -4,6 +4,7 @@ using Roundabout.Contracts;
 using Roundabout.Contracts.Security;
 using Roundabout.Hosting;
 using Roundabout.Server;
+using Roundabout.Server.Faults;
 
 namespace Roundabout.Cli.Commands;
 
@@ -61,6 +62,9 @@ internal static class ServerCommand
                 "so concurrent multiplies lose updates ('roundabout verify' shows it). Only with the embedded database.",
         };
 
+        var injectLatency = FaultOptionText.Latency();
+        var injectErrors = FaultOptionText.Errors();
+
         var databaseToken = TokenOptions.DatabaseClient(
             "The database's shared token, sent on every call to the embedded database (as 'authorization: Bearer <token>'); " +
             "needed when the database runs with --token (which reads the same variable). (--token is the registry's.)");
@@ -68,7 +72,7 @@ internal static class ServerCommand
         var log = LogOptions.ForComponent();
         var command = new Command("server", "Runs a calculation server: Sum, and Multiply on an accumulator kept in the shared database. It registers with the registry and leaves it on Ctrl-C or SIGTERM.")
         {
-            port, listen, metricsPort, registry, database, store, advertise, metadata, multiplyBatch, unsafeMultiply,
+            port, listen, metricsPort, registry, database, store, advertise, metadata, multiplyBatch, unsafeMultiply, injectLatency, injectErrors,
         };
         token.AddTo(command);
         databaseToken.AddTo(command);
@@ -112,6 +116,7 @@ internal static class ServerCommand
                 Metadata = KeyValueOption.ToDictionary(result.GetValue(metadata)),
                 MultiplyBatch = result.GetValue(multiplyBatch),
                 UnsafeMultiply = result.GetValue(unsafeMultiply),
+                Faults = new FaultOptions { Latency = result.GetValue(injectLatency), ErrorRate = result.GetValue(injectErrors) },
                 Log = log.Read(result),
             };
             return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options), options.MetricsPort);

@@ -20,8 +20,8 @@ internal static class UpCommand
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep the database in memory only: nothing survives the session." };
         var policy = new Option<string?>("--policy")
         {
-            Description = "The client's balancing policy: round-robin (default) or p2c.",
-            Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin or p2c."); } } },
+            Description = "The client's balancing policy: round-robin (default), p2c or ewma.",
+            Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin, p2c or ewma."); } } },
         };
 
         var tls = new Option<bool>("--tls")

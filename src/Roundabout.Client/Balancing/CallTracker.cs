@@ -12,14 +12,20 @@ namespace Roundabout.Client.Balancing;
 /// a refused or broken connection and a passed deadline arrive here as errors. A server that
 /// answers promptly with an error status counts as reachable.
 /// </remarks>
-internal sealed class CallTracker(ServerHealth health, string address) : ISubchannelCallTracker
+internal sealed class CallTracker(ServerHealth health, string address, PeakEwma latency) : ISubchannelCallTracker
 {
     public int Outstanding;
     public int ConsecutiveFailures;
     public int TimesEjected;
     public long EjectedUntilTicks;
 
+    /// <summary>1 from an ejection for latency until the server has answered enough calls again.</summary>
+    public int OnProbation;
+
     public string Address => address;
+
+    /// <summary>The latency average the peak EWMA policy weighs; only that policy feeds it.</summary>
+    public PeakEwma Latency => latency;
 
     public void Start() => Interlocked.Increment(ref Outstanding);
 

@@ -36,51 +36,8 @@ internal sealed class PowerOfTwoChoicesPicker : SubchannelPicker, IServerPicker
 
     private int Choose()
     {
-        if (_subchannels.Length == 1)
-        {
-            return 0;
-        }
-
-        Span<int> eligible = stackalloc int[_subchannels.Length];
-        var count = 0;
-        var anyEjected = _health.AnyEjected;
-        for (var i = 0; i < _subchannels.Length; i++)
-        {
-            if (!anyEjected || !_health.IsEjected(_keys[i]))
-            {
-                eligible[count++] = i;
-            }
-        }
-
-        if (count == 0)
-        {
-            _health.NotePanic(_subchannels.Length);
-            count = _subchannels.Length;
-            for (var i = 0; i < count; i++)
-            {
-                eligible[i] = i;
-            }
-        }
-        else if (anyEjected)
-        {
-            _health.NoteHealthyPick();
-        }
-
-        if (count == 1)
-        {
-            return eligible[0];
-        }
-
-        var a = _random.Next(count);
-        var b = _random.Next(count - 1);
-        if (b >= a)
-        {
-            b++;
-        }
-
-        var first = eligible[a];
-        var second = eligible[b];
-        return _health.Outstanding(_keys[second]) < _health.Outstanding(_keys[first]) ? second : first;
+        var (first, second) = TwoRandomChoices.Draw(_keys, _health, _random);
+        return second >= 0 && Volatile.Read(ref _trackers[second].Outstanding) < Volatile.Read(ref _trackers[first].Outstanding) ? second : first;
     }
 
     public override string ToString() => $"power of two choices over {string.Join(", ", _keys)}";

@@ -12,20 +12,23 @@ namespace Roundabout.Client.Balancing;
 /// capped at <see cref="OutlierOptions.MaxEjectionTime"/>. The pickers never eject every server:
 /// when all are ejected they use all of them (panic mode).
 /// </summary>
-internal sealed class ServerHealth
+internal sealed partial class ServerHealth
 {
     private readonly ConcurrentDictionary<string, CallTracker> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly OutlierOptions _options;
+    private readonly LatencyOptions _latency;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ClientMetrics? _metrics;
+    private readonly Lock _latencyGate = new();
     private HashSet<string> _ready = new(StringComparer.OrdinalIgnoreCase);
     private long _latestEjectionEndTicks;
     private int _inPanic;
 
-    public ServerHealth(OutlierOptions options, TimeProvider time, ILogger logger, ClientMetrics? metrics = null)
+    public ServerHealth(OutlierOptions options, TimeProvider time, ILogger logger, ClientMetrics? metrics = null, LatencyOptions? latency = null)
     {
         _metrics = metrics;
+        _latency = latency ?? new LatencyOptions();
         _options = options;
         _time = time;
         _logger = logger;
@@ -124,18 +127,23 @@ internal sealed class ServerHealth
             entry.ConsecutiveFailures = 0;
             entry.TimesEjected++;
             var ticks = Math.Min(_options.BaseEjectionTime.Ticks * entry.TimesEjected, _options.MaxEjectionTime.Ticks);
-            var until = now.UtcTicks + ticks;
-            Volatile.Write(ref entry.EjectedUntilTicks, until);
-            long latest;
-            do
-            {
-                latest = Volatile.Read(ref _latestEjectionEndTicks);
-            }
-            while (latest < until && Interlocked.CompareExchange(ref _latestEjectionEndTicks, until, latest) != latest);
-
-            _metrics?.Ejected(entry.Address);
+            EjectLocked(entry, now.UtcTicks + ticks);
             Log.ServerEjected(_logger, entry.Address, _options.ConsecutiveFailures, reason, TimeSpan.FromTicks(ticks).TotalSeconds, entry.TimesEjected);
         }
+    }
+
+    /// <summary>Marks <paramref name="entry"/> ejected until <paramref name="until"/> (UTC ticks); the caller holds its lock.</summary>
+    private void EjectLocked(CallTracker entry, long until)
+    {
+        Volatile.Write(ref entry.EjectedUntilTicks, until);
+        long latest;
+        do
+        {
+            latest = Volatile.Read(ref _latestEjectionEndTicks);
+        }
+        while (latest < until && Interlocked.CompareExchange(ref _latestEjectionEndTicks, until, latest) != latest);
+
+        _metrics?.Ejected(entry.Address);
     }
 
     /// <summary>Called by a picker that found every ready server ejected; logs once per episode.</summary>
@@ -156,5 +164,6 @@ internal sealed class ServerHealth
         }
     }
 
-    private CallTracker Get(string address) => _entries.GetOrAdd(address, static (a, health) => new CallTracker(health, a), this);
+    private CallTracker Get(string address) =>
+        _entries.GetOrAdd(address, static (a, health) => new CallTracker(health, a, new PeakEwma(health._latency.Decay, health._time)), this);
 }

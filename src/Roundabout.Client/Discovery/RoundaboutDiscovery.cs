@@ -43,7 +43,7 @@ public sealed class RoundaboutDiscovery : IDisposable
         Health = new ServerHealth(options.Outliers, options.TimeProvider, _loggerFactory.CreateLogger<ServerHealth>(), _metrics);
         var progress = new ConnectionProgress();
         ResolverFactory = new DiscoveryResolverFactory(this);
-        LoadBalancerFactories = [.. Enum.GetValues<BalancingPolicy>().Select(policy => new RoundaboutBalancerFactory(policy, Health, options.Random, progress))];
+        LoadBalancerFactories = [.. Enum.GetValues<BalancingPolicy>().Select(policy => new RoundaboutBalancerFactory(policy, Health, options.Random, options.TimeProvider, progress))];
         ServiceProvider = new BalancerServices(ResolverFactory, LoadBalancerFactories);
     }
 
