@@ -47,6 +47,27 @@ public static class ClientJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    public static string Of(IReadOnlyList<ServiceSummary> services)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartArray();
+            foreach (var service in services)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", service.Name);
+                writer.WriteNumber("instances", service.Instances);
+                writer.WriteNumber("suspect", service.Suspect);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     internal static void WriteServer(Utf8JsonWriter writer, ServerInfo server)
     {
         writer.WriteStartObject();

@@ -155,6 +155,10 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     public Task<IReadOnlyList<ServerInfo>> ListServersAsync(CancellationToken cancellationToken = default) =>
         _registry.ListAsync(_options.Service, cancellationToken);
 
+    /// <summary>Every service the registry holds (not only this session's), with its instance and suspect counts, in name order.</summary>
+    public async Task<IReadOnlyList<ServiceSummary>> ListServicesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await _registry.ListServicesAsync(cancellationToken)).Select(s => new ServiceSummary(s.Name, s.Instances, s.Suspect))];
+
     /// <summary>Follows the registry's watch stream until cancelled, calling <paramref name="onChange"/> with each new list.</summary>
     public Task WatchServersAsync(Action<IReadOnlyList<ServerInfo>, string> onChange, CancellationToken cancellationToken) =>
         RegistryWatcher.RunAsync(_registry, _options.Service, onChange, _time, _logger, cancellationToken);

@@ -243,6 +243,23 @@ internal sealed partial class EtcdMembershipBackend : IMembershipBackend, IAsync
     public async ValueTask<MembershipView> ListAsync(string service, CancellationToken cancellationToken) =>
         (await ListAtAsync(service, cancellationToken)).View;
 
+    public async ValueTask<IReadOnlyList<ServiceCount>> ListServicesAsync(CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(cancellationToken, EtcdOps.GetPrefix(_keys.Services));
+        var counts = new SortedDictionary<string, (int Instances, int Suspect)>(StringComparer.Ordinal);
+        foreach (var kv in read.Responses[0].ResponseRange.Kvs)
+        {
+            if (_keys.Parse(kv.Key) is (var service, EtcdKeys.InstanceKind, var address) && EtcdJson.DecodeInstance(kv.Value) is { Leaving: false } record)
+            {
+                var suspect = ToInstance(service, address, record, record.UpdatedAtMs).Suspect;
+                var (instances, suspects) = counts.GetValueOrDefault(service);
+                counts[service] = (instances + 1, suspects + (suspect ? 1 : 0));
+            }
+        }
+
+        return [.. counts.Select(c => new ServiceCount(c.Key, c.Value.Instances, c.Value.Suspect))];
+    }
+
     /// <summary>The view, and the etcd revision it was read at, from which a watch carries on.</summary>
     private async Task<(MembershipView View, long EtcdRevision)> ListAtAsync(string service, CancellationToken cancellationToken)
     {

@@ -3,11 +3,12 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Roundabout.Cli.Terminal;
 using Roundabout.Client;
+using Roundabout.Contracts;
 using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
-/// <summary><c>roundabout servers [--watch] [--json]</c>: what the registry lists.</summary>
+/// <summary><c>roundabout servers [--service NAME | --all-services] [--watch] [--json]</c>: what the registry lists.</summary>
 internal static class ClientServersCommand
 {
     /// <summary>How often <c>--watch</c> reads the renewal times again: renewals are not events of the watch.</summary>
@@ -22,10 +23,36 @@ internal static class ClientServersCommand
             Description = "Keep following the registry: every join, leave and eviction with its time, and the list after it " +
                 "(in a terminal the list stays at the bottom with its renewal times kept current). Ctrl-C stops.",
         };
+        var service = new Option<string>("--service")
+        {
+            Description = "The service whose instances to list: the calculator's servers by default, or any name an app registered under.",
+            DefaultValueFactory = _ => ServiceNames.Calculator,
+        };
+        var allServices = new Option<bool>("--all-services")
+        {
+            Description = "List every service the registry holds, with its instance and suspect counts, instead of one service's instances.",
+        };
         var command = new Command("servers", "Lists the servers the registry knows: address, last renewal, whether the registry holds them as suspect.")
         {
-            json, watch,
+            service, allServices, json, watch,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(allServices) && result.GetValue(watch))
+            {
+                result.AddError("--all-services and --watch cannot be combined: watch one service with --service NAME.");
+            }
+
+            if (result.GetValue(allServices) && result.GetResult(service) is { Implicit: false })
+            {
+                result.AddError("--all-services and --service cannot be combined: choose one.");
+            }
+
+            if (result.GetValue(service) is { } name && (string.IsNullOrWhiteSpace(name) || name.Contains('/', StringComparison.Ordinal)))
+            {
+                result.AddError($"--service '{name}' is not a service name: give the name an app registered under, such as orders (no '/').");
+            }
+        });
         command.Options.Add(set.Registry);
         set.Tls.AddTo(command);
         set.Log.AddTo(command);
@@ -33,11 +60,21 @@ internal static class ClientServersCommand
         {
             var console = LiveConsole.ForStandardOutput(readsKeys: false);
             var asJson = result.GetValue(json);
-            return await ClientRun.RunAsync(set.Build(result), set.Log.Read(result), async client =>
+            var options = set.Build(result);
+            options.Service = result.GetValue(service)!;
+            return await ClientRun.RunAsync(options, set.Log.Read(result), async client =>
             {
+                if (result.GetValue(allServices))
+                {
+                    var services = await client.ListServicesAsync(cancellationToken);
+                    Console.WriteLine(asJson ? ClientJson.Of(services) : ServicesTable(services));
+                    return 0;
+                }
+
                 if (!result.GetValue(watch))
                 {
-                    Console.WriteLine(asJson ? ClientJson.Of(await client.ListServersAsync(cancellationToken)) : Table(await client.ListServersAsync(cancellationToken)));
+                    var servers = await client.ListServersAsync(cancellationToken);
+                    Console.WriteLine(asJson ? ClientJson.Of(servers) : Table(servers, options.Service));
                     return 0;
                 }
 
@@ -49,11 +86,26 @@ internal static class ClientServersCommand
         return command;
     }
 
-    internal static string Table(IReadOnlyList<ServerInfo> servers)
+    internal static string ServicesTable(IReadOnlyList<ServiceSummary> services)
+    {
+        if (services.Count == 0)
+        {
+            return "The registry holds no services. Start a server with 'roundabout server --port 9001', or an app that registers itself (docs/library.md).";
+        }
+
+        var width = Math.Max("SERVICE".Length, services.Max(s => s.Name.Length));
+        var lines = new List<string> { $"{"SERVICE".PadRight(width)} {"INSTANCES",9} {"SUSPECT",7}" };
+        lines.AddRange(services.Select(s => $"{s.Name.PadRight(width)} {s.Instances,9} {s.Suspect,7}"));
+        return string.Join('\n', lines);
+    }
+
+    internal static string Table(IReadOnlyList<ServerInfo> servers, string service = ServiceNames.Calculator)
     {
         if (servers.Count == 0)
         {
-            return "No servers are registered. Start one with 'roundabout server --port 9001'.";
+            return service == ServiceNames.Calculator
+                ? "No servers are registered. Start one with 'roundabout server --port 9001'."
+                : $"No instances of '{service}' are registered. 'roundabout servers --all-services' lists the names the registry holds.";
         }
 
         var lines = new List<string> { $"{"ADDRESS",-24} {"LAST RENEWED (UTC)",-20} {"SUSPECT",-8} METADATA" };

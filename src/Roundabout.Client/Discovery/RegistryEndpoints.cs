@@ -38,20 +38,34 @@ internal sealed class RegistryEndpoints : IDisposable
     /// <summary>The instances of <paramref name="service"/>, from the first registry that answers.</summary>
     public async Task<IReadOnlyList<ServerInfo>> ListAsync(string service, CancellationToken cancellationToken)
     {
+        var reply = await CallAsync(
+            (client, deadline) => client.ListInstancesAsync(new ListInstancesRequest { Service = service }, deadline: deadline, cancellationToken: cancellationToken),
+            cancellationToken);
+        return ToServers(reply.Instances);
+    }
+
+    /// <summary>Every service the registry holds, with its counts, from the first registry that answers.</summary>
+    public async Task<IReadOnlyList<Contracts.Registry.V1.ServiceSummary>> ListServicesAsync(CancellationToken cancellationToken)
+    {
+        var reply = await CallAsync(
+            (client, deadline) => client.ListServicesAsync(new ListServicesRequest(), deadline: deadline, cancellationToken: cancellationToken),
+            cancellationToken);
+        return reply.Services;
+    }
+
+    /// <summary>One unary call, to the preferred registry first and then to each other in turn while they cannot be reached.</summary>
+    private async Task<T> CallAsync<T>(Func<Contracts.Registry.V1.Registry.RegistryClient, DateTime, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)
+    {
         RpcException? last = null;
         var start = Volatile.Read(ref _preferred);
         for (var i = 0; i < _channels.Length; i++)
         {
             var index = (start + i) % _channels.Length;
-            var client = new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]);
             try
             {
-                var reply = await client.ListInstancesAsync(
-                    new ListInstancesRequest { Service = service },
-                    deadline: DateTime.UtcNow + _deadline,
-                    cancellationToken: cancellationToken);
+                var reply = await call(new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]), DateTime.UtcNow + _deadline);
                 Volatile.Write(ref _preferred, index);
-                return ToServers(reply.Instances);
+                return reply;
             }
             catch (RpcException ex) when (IsUnreachable(ex) && !cancellationToken.IsCancellationRequested)
             {

@@ -84,6 +84,17 @@ internal sealed class RegistryService(
         return response;
     }
 
+    public override async Task<ListServicesResponse> ListServices(ListServicesRequest request, ServerCallContext context)
+    {
+        var response = new ListServicesResponse();
+        foreach (var service in await backend.ListServicesAsync(context.CancellationToken))
+        {
+            response.Services.Add(new ServiceSummary { Name = service.Name, Instances = service.Instances, Suspect = service.Suspect });
+        }
+
+        return response;
+    }
+
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
     {
         var service = RequestRules.Service(request.Service);

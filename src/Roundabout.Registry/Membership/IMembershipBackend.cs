@@ -26,6 +26,9 @@ public interface IMembershipBackend
     /// <summary>Revokes a lease and removes its instance; <c>null</c> when the lease is unknown.</summary>
     ValueTask<MemberInstance?> DeregisterAsync(string leaseId, CancellationToken cancellationToken);
 
+    /// <summary>Every service with at least one instance, with its instance and suspect counts, in name order.</summary>
+    ValueTask<IReadOnlyList<ServiceCount>> ListServicesAsync(CancellationToken cancellationToken);
+
     /// <summary>The instances of one service, ordered by address, as of one revision.</summary>
     ValueTask<MembershipView> ListAsync(string service, CancellationToken cancellationToken);
 

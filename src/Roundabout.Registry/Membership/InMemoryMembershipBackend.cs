@@ -119,6 +119,19 @@ internal sealed partial class InMemoryMembershipBackend : IMembershipBackend
         }
     }
 
+    public ValueTask<IReadOnlyList<ServiceCount>> ListServicesAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<ServiceCount> services = [.. _services
+                .Where(s => s.Value.Count > 0)
+                .OrderBy(s => s.Key, StringComparer.Ordinal)
+                .Select(s => new ServiceCount(s.Key, s.Value.Count, s.Value.Values.Count(e => e.SuspectSince is not null)))];
+            return ValueTask.FromResult(services);
+        }
+    }
+
     private SortedDictionary<string, MemberEntry>? MembersLocked(string service, bool create)
     {
         if (!_services.TryGetValue(service, out var members) && create)
