@@ -10,10 +10,11 @@ namespace Roundabout.Testing;
 /// <summary>
 /// How a host under mutual TLS refuses a client certificate that no CA of its --tls-client-ca
 /// signed, and how to tell that refusal from a dead host. The host checks the caller's certificate
-/// once the TLS handshake is done on the caller's side (in TLS 1.3 the client's part ends before
-/// the server's verdict), so the caller sees no TLS alert: the host closes the connection before
+/// once the TLS handshake is done on the caller's side (so it is, with TLS 1.2 as with 1.3, on this
+/// platform), so the caller sees no TLS alert: the host closes the connection before
 /// sending a single HTTP/2 byte, and logs which certificate it refused. A dead host refuses the TCP
-/// connection instead; a host that accepts the certificate answers.
+/// connection instead; a host that accepts the certificate answers. Tests assert all three: the
+/// close after the handshake, the host's log line, and the right certificate served by the same host.
 /// </summary>
 public static class MutualTlsRefusal
 {
@@ -47,7 +48,8 @@ public static class MutualTlsRefusal
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         var chain = Chain(error.Status.DebugException).ToArray();
         Assert.True(chain.Length > 0, $"no transport error behind: {error.Status.Detail}");
-        Assert.DoesNotContain(chain, e => e is SocketException);
+        // The close may come as a FIN or, when the caller's first bytes were still unread, a reset.
+        Assert.DoesNotContain(chain, e => e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.TimedOut });
         Assert.Contains(chain, e => e.Message.Contains("did not complete the HTTP/2 handshake", StringComparison.Ordinal));
     }
 
