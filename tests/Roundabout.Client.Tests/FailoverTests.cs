@@ -136,19 +136,13 @@ public sealed class FailoverTests
     [Fact]
     public async Task Multiply_OnAServerThatAppliedItAndHung_MovesToAnotherServerThatReturnsTheKeptAnswer()
     {
-        await using var cluster = await TestCluster.StartAsync(servers: 2);
-        // Long enough that the healthy server's answer fits in one attempt on a loaded machine
-        // (500 ms did not, once, in a full parallel run); the hung server never answers anyway.
-        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
-        await BalancingTests.WarmUpAsync(client, 2);
-        var hung = cluster.Servers[0].Calculator;
-        hung.HangAt = HangPoint.AfterApplying;
-        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (cluster, client, hung) = await StartWithAHungServerAsync(HangPoint.AfterApplying);
+        await using var stopped = cluster;
 
         // Round-robin alternates, so at least one of two calls starts on the hung server.
         var first = await client.MultiplyAsync("3", "hung").DefaultTimeout();
         var second = await client.MultiplyAsync("5", "hung").DefaultTimeout();
-        hung.Hang.SetResult();
+        hung.Hang!.SetResult();
 
         Assert.Equal(cluster.Servers[1].Address, first.Server);
         Assert.Equal(cluster.Servers[1].Address, second.Server);
@@ -165,12 +159,8 @@ public sealed class FailoverTests
     [Fact]
     public async Task Multiply_HungServerAppliesItAfterTheClientMovedOn_TheLateCopyChangesNothing()
     {
-        await using var cluster = await TestCluster.StartAsync(servers: 2);
-        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
-        await BalancingTests.WarmUpAsync(client, 2);
-        var hung = cluster.Servers[0].Calculator;
-        hung.HangAt = HangPoint.PastCancellation;
-        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (cluster, client, hung) = await StartWithAHungServerAsync(HangPoint.PastCancellation);
+        await using var stopped = cluster;
         try
         {
             var first = await client.MultiplyAsync("3", "late").DefaultTimeout();
@@ -181,7 +171,7 @@ public sealed class FailoverTests
             Assert.Equal(15, (int)cluster.Accumulators.Get("late"));
 
             // The attempts the client gave up on now reach the store, after their calls were answered elsewhere.
-            hung.Hang.SetResult();
+            hung.Hang!.SetResult();
             await Eventually.UntilAsync(() => hung.Applied == onHung.Length, "the hung server applies the calls it held");
 
             Assert.Equal(15, (int)cluster.Accumulators.Get("late"));
@@ -190,7 +180,7 @@ public sealed class FailoverTests
         }
         finally
         {
-            hung.Hang.TrySetResult();
+            hung.Hang!.TrySetResult();
         }
     }
 
@@ -250,5 +240,19 @@ public sealed class FailoverTests
         Assert.StartsWith("A:", letters.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.OutOfRange, huge.StatusCode);
         Assert.Equal(0, cluster.Servers[0].Calculator.Served);
+    }
+
+    /// <summary>Two servers, the first hung at <paramref name="at"/> until the test releases it.</summary>
+    private static async Task<(TestCluster Cluster, RoundaboutClient Client, FakeCalculator Hung)> StartWithAHungServerAsync(HangPoint at)
+    {
+        var cluster = await TestCluster.StartAsync(servers: 2);
+        // Long enough that the healthy server's answer fits in one attempt on a loaded machine
+        // (500 ms did not, once, in a full parallel run); the hung server never answers in time anyway.
+        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        await BalancingTests.WarmUpAsync(client, 2);
+        var hung = cluster.Servers[0].Calculator;
+        hung.HangAt = at;
+        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (cluster, client, hung);
     }
 }

@@ -154,14 +154,7 @@ public sealed class EvictionGuardTests
     [InlineData(3000)]
     public async Task Sweep_StallUpToOneTtlBeforeARenewal_KeepsALoneHealthyLease(int stallMs)
     {
-        var lease = (await RegisterAsync("localhost:9001"))[0];
-        await _backend.SweepAsync(CancellationToken.None);
-        await _backend.RenewAsync(lease, CancellationToken.None);
-        await AdvanceAsync((_ttl / 3) - FakeClock.Step);
-
-        // The registry stalls (no sweep, no renewal handled) just before the next renewal.
-        _time.Advance(TimeSpan.FromMilliseconds(stallMs));
-        var report = await _backend.SweepAsync(CancellationToken.None);
+        var (lease, report) = await StallJustBeforeARenewalAsync(TimeSpan.FromMilliseconds(stallMs));
 
         Assert.False(report.Paused);
         Assert.Empty(report.Evicted);
@@ -175,12 +168,8 @@ public sealed class EvictionGuardTests
     [InlineData(3000)]
     public async Task Sweep_StallUpToOneTtl_ADeadLeaseIsStillEvictedWithinATtlAfterIt(int stallMs)
     {
-        var lease = (await RegisterAsync("localhost:9001"))[0];
-        await _backend.SweepAsync(CancellationToken.None);
-        await _backend.RenewAsync(lease, CancellationToken.None);
-        await AdvanceAsync((_ttl / 3) - FakeClock.Step);
-        _time.Advance(TimeSpan.FromMilliseconds(stallMs));
-        var reports = new List<SweepReport> { await _backend.SweepAsync(CancellationToken.None) };
+        var (lease, report) = await StallJustBeforeARenewalAsync(TimeSpan.FromMilliseconds(stallMs));
+        var reports = new List<SweepReport> { report };
 
         reports.AddRange(await AdvanceAsync(_ttl));
 
@@ -193,13 +182,7 @@ public sealed class EvictionGuardTests
     [Fact]
     public async Task Sweep_StallLongerThanOneTtlBeforeARenewal_IsAPauseAndHoldsTheLease()
     {
-        var lease = (await RegisterAsync("localhost:9001"))[0];
-        await _backend.SweepAsync(CancellationToken.None);
-        await _backend.RenewAsync(lease, CancellationToken.None);
-        await AdvanceAsync((_ttl / 3) - FakeClock.Step);
-
-        _time.Advance(_ttl + TimeSpan.FromMilliseconds(100));
-        var report = await _backend.SweepAsync(CancellationToken.None);
+        var (_, report) = await StallJustBeforeARenewalAsync(_ttl + TimeSpan.FromMilliseconds(100));
 
         Assert.True(report.Paused);
         Assert.Empty(report.Evicted);
@@ -266,6 +249,21 @@ public sealed class EvictionGuardTests
         }
 
         return [.. leases];
+    }
+
+    /// <summary>
+    /// A lone lease, renewed, then silent for one step less than a renew interval; then the
+    /// registry stalls (no sweep, no renewal handled) for <paramref name="stall"/>, just before the
+    /// next renewal would have come, and sweeps once.
+    /// </summary>
+    private async Task<(string Lease, SweepReport Report)> StallJustBeforeARenewalAsync(TimeSpan stall)
+    {
+        var lease = (await RegisterAsync("localhost:9001"))[0];
+        await _backend.SweepAsync(CancellationToken.None);
+        await _backend.RenewAsync(lease, CancellationToken.None);
+        await AdvanceAsync((_ttl / 3) - FakeClock.Step);
+        _time.Advance(stall);
+        return (lease, await _backend.SweepAsync(CancellationToken.None));
     }
 
     private async Task<IReadOnlyList<MemberInstance>> ListAsync() => (await _backend.ListAsync("svc", CancellationToken.None)).Instances;
