@@ -40,10 +40,16 @@ internal static class DashboardCommand
             100_000,
             DashboardOptions.DefaultMaxEventStreams,
             $"The most open pages (live event streams) served at once; one more is answered 503 with Retry-After. Default: {DashboardOptions.DefaultMaxEventStreams}.");
+        var metricsHosts = new Option<string[]>("--metrics-hosts")
+        {
+            Description = "Hosts, besides each server's own, on which the dashboard reads the metrics a server advertises (metadata metrics=host:port); " +
+                "repeatable or comma-separated. An endpoint elsewhere is shown, marked, and not fetched: anyone who can register can write metadata.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("dashboard", "Serves a live web page of the system (port 8080 by default): the servers the registry lists with their " +
             "health, renewals and request rates, a timeline of joins, leaves and evictions, and the accumulators. Open the URL it prints in a browser.")
         {
-            port, listen, registry, database, accumulator, maxEventStreams,
+            port, listen, registry, database, accumulator, maxEventStreams, metricsHosts,
         };
         var databaseToken = TokenOptions.DatabaseClient(
             "The database's shared token, sent on every call the accumulators panel makes to the database; " +
@@ -64,6 +70,10 @@ internal static class DashboardCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 DatabaseToken = databaseToken.Read(result),
                 MaxEventStreams = result.GetValue(maxEventStreams),
+                MetricsHosts = (result.GetValue(metricsHosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+
+                // A database the operator named is read whatever the servers advertise.
+                FollowServerStore = result.GetResult(database) is null or { Implicit: true },
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
                 Tls = tls.BuildClient(result),
                 Log = log.Read(result),
