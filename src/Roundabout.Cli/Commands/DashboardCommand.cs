@@ -44,7 +44,20 @@ internal static class DashboardCommand
         {
             Description = "Hosts, besides each server's own, on which the dashboard reads the metrics a server advertises (metadata metrics=host:port); " +
                 "repeatable or comma-separated. An endpoint elsewhere is shown, marked, and not fetched: anyone who can register can write metadata.",
-            AllowMultipleArgumentsPerToken = true,
+            AllowMultipleArgumentsPerToken = false,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var host in SplitHosts(r.GetValueOrDefault<string[]>()))
+                    {
+                        if (!EndpointAddress.TryParse($"{host}:1", out _, out _))
+                        {
+                            r.AddError($"--metrics-hosts takes host names or IP addresses, separated by commas; got '{host}'.");
+                        }
+                    }
+                },
+            },
         };
         var command = new Command("dashboard", "Serves a live web page of the system (port 8080 by default): the servers the registry lists with their " +
             "health, renewals and request rates, a timeline of joins, leaves and evictions, and the accumulators. Open the URL it prints in a browser.")
@@ -70,7 +83,7 @@ internal static class DashboardCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 DatabaseToken = databaseToken.Read(result),
                 MaxEventStreams = result.GetValue(maxEventStreams),
-                MetricsHosts = (result.GetValue(metricsHosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                MetricsHosts = SplitHosts(result.GetValue(metricsHosts)).ToArray(),
 
                 // A database the operator named is read whatever the servers advertise.
                 FollowServerStore = result.GetResult(database) is null or { Implicit: true },
@@ -82,4 +95,7 @@ internal static class DashboardCommand
         });
         return command;
     }
+
+    private static IEnumerable<string> SplitHosts(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
