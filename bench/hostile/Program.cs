@@ -8,14 +8,14 @@ using Roundabout.Contracts.Registry.V1;
 using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;
 
 // Each command prints one line of key=value figures for run.sh.
-//   register-flood REGISTRY COUNT SECONDS SUFFIX  registers COUNT instances (flood{i}{SUFFIX}:1000), renews them for SECONDS, then stops
+//   register-flood REGISTRY COUNT SECONDS SUFFIX SERVICE  registers COUNT instances (flood{i}{SUFFIX}:1000) of SERVICE, renews them for SECONDS, then stops
 //   watch-hog REGISTRY COUNT SECONDS FROM          opens COUNT watches from the local address FROM, holds them SECONDS
 //   healthz URL SECONDS                            asks URL every 100 ms for SECONDS; the slowest answer (a 2 s timeout counts as a failure)
 //   sse-flood URL COUNT                            opens COUNT event streams, 500 at a time, holding the accepted ones until all are tried
 var args0 = args.Length > 0 ? args[0] : "";
 return args0 switch
 {
-    "register-flood" => await RegisterFloodAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), args[4]),
+    "register-flood" => await RegisterFloodAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), args[4], args[5]),
     "watch-hog" => await WatchHogAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), double.Parse(args[3], CultureInfo.InvariantCulture), IPAddress.Parse(args[4])),
     "healthz" => await HealthzAsync(args[1], double.Parse(args[2], CultureInfo.InvariantCulture)),
     "sse-flood" => await SseFloodAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
@@ -24,7 +24,7 @@ return args0 switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: register-flood REGISTRY COUNT SECONDS SUFFIX | watch-hog REGISTRY COUNT SECONDS FROM | healthz URL SECONDS | sse-flood URL COUNT");
+    Console.Error.WriteLine("usage: register-flood REGISTRY COUNT SECONDS SUFFIX SERVICE | watch-hog REGISTRY COUNT SECONDS FROM | healthz URL SECONDS | sse-flood URL COUNT");
     return 2;
 }
 
@@ -43,7 +43,7 @@ static GrpcChannel Channel(string registry, IPAddress from) => GrpcChannel.ForAd
     },
 });
 
-static async Task<int> RegisterFloodAsync(string registry, int count, double seconds, string suffix)
+static async Task<int> RegisterFloodAsync(string registry, int count, double seconds, string suffix, string service)
 {
     using var channel = Channel(registry, IPAddress.Loopback);
     var client = new RegistryClient(channel);
@@ -54,7 +54,7 @@ static async Task<int> RegisterFloodAsync(string registry, int count, double sec
     {
         try
         {
-            var reply = await client.RegisterAsync(new RegisterRequest { Address = $"flood{i}{suffix}:1000" }, cancellationToken: ct);
+            var reply = await client.RegisterAsync(new RegisterRequest { Service = service, Address = $"flood{i}{suffix}:1000" }, cancellationToken: ct);
             leases.Add(reply.LeaseId);
             Interlocked.Increment(ref accepted);
         }

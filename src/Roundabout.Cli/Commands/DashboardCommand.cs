@@ -83,7 +83,7 @@ internal static class DashboardCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 DatabaseToken = databaseToken.Read(result),
                 MaxEventStreams = result.GetValue(maxEventStreams),
-                MetricsHosts = SplitHosts(result.GetValue(metricsHosts)).ToArray(),
+                MetricsHosts = SplitHosts(result.GetValue(metricsHosts)).Select(h => EndpointAddress.Parse($"{h}:1").Host).ToArray(),
 
                 // A database the operator named is read whatever the servers advertise.
                 FollowServerStore = result.GetResult(database) is null or { Implicit: true },
