@@ -54,7 +54,7 @@ public sealed class UnresolvableFloodTests
             var renewing = Stopwatch.StartNew();
             while (renewing.Elapsed < TimeSpan.FromSeconds(10))
             {
-                var renewals = Task.WhenAll(leases.Select((lease, i) => clients[i % clients.Length].RenewAsync(new RenewRequest { LeaseId = lease }).ResponseAsync));
+                var renewals = Task.WhenAll(leases.Select((lease, i) => RenewAsync(clients[i % clients.Length], lease)));
                 for (var k = 0; k < 4; k++)
                 {
                     if (await HealthzAsync(http, url) is { } stall)
@@ -70,11 +70,12 @@ public sealed class UnresolvableFloodTests
 
             Assert.Empty(stalls);
 
-            // Unrenewed, they are evicted one TTL later; the page shows the real server alone again.
+            // Unrenewed, they expire one TTL later; the registry's eviction guard holds so many expiries
+            // at once a while longer (ten seconds on a loaded machine), then the page shows the real server alone.
             await Eventually.UntilAsync(
                 async () => await StateAsync(http, url) is { Count: 1 } members && members[0] == (cluster.Servers[0].Address, "serving"),
                 "the real server alone, serving",
-                TimeSpan.FromSeconds(20));
+                TimeSpan.FromSeconds(60));
             Assert.Null(await HealthzAsync(http, url));
         }
         finally
@@ -83,6 +84,18 @@ public sealed class UnresolvableFloodTests
             {
                 channel.Dispose();
             }
+        }
+    }
+
+    /// <summary>On a loaded machine a lease may lapse before its first renewal: that instance is simply gone.</summary>
+    private static async Task RenewAsync(RegistryClient client, string lease)
+    {
+        try
+        {
+            await client.RenewAsync(new RenewRequest { LeaseId = lease });
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
         }
     }
 
