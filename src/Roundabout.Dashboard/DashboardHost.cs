@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Roundabout.Dashboard.Accumulators;
 using Roundabout.Dashboard.Membership;
 using Roundabout.Dashboard.Metrics;
+using Roundabout.Dashboard.Network;
 using Roundabout.Dashboard.Probing;
 using Roundabout.Dashboard.State;
 using Roundabout.Dashboard.Web;
@@ -42,7 +43,9 @@ public static class DashboardHost
         services.AddSingleton<GrpcChannels>();
         services.AddSingleton<PageAssets>();
         services.AddSingleton<EventStreamSlots>();
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.CallDeadline, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+        services.TryAddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
+        services.AddSingleton<NameResolver>();
+        services.AddSingleton(sp => new HttpClient(HttpHandler(sp.GetRequiredService<NameResolver>(), options))
         {
             MaxResponseContentBufferSize = 4 * 1024 * 1024,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -65,6 +68,13 @@ public static class DashboardHost
             Log.Running(logger, url, registries, database);
         });
         return app;
+    }
+
+    private static SocketsHttpHandler HttpHandler(NameResolver resolver, DashboardOptions options)
+    {
+        var handler = ResolvingConnect.Handler(resolver, options.CallDeadline);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+        return handler;
     }
 
     /// <summary>The page's address once started, such as <c>http://127.0.0.1:8080/</c>.</summary>

@@ -51,6 +51,25 @@ public sealed class DashboardOptions
     /// <summary>The most live event streams (open pages) served at once; one more is refused with 503.</summary>
     public int MaxEventStreams { get; init; } = DefaultMaxEventStreams;
 
+    /// <summary>
+    /// Hosts besides each instance's own on which the dashboard reads metrics (<c>metrics=host:port</c>
+    /// metadata); an endpoint anywhere else is shown, marked, and not fetched.
+    /// </summary>
+    public IReadOnlyList<string> MetricsHosts { get; init; } = [];
+
+    /// <summary>
+    /// Whether the accumulators may be read through the servers when every listed server says
+    /// they keep them in one other store (metadata <c>store=</c>); false when the operator named
+    /// the database (--database), which is then always read.
+    /// </summary>
+    public bool FollowServerStore { get; init; } = true;
+
+    /// <summary>The most host names looked up at once; a lookup may hold a thread until the resolver answers.</summary>
+    public int MaxNameLookups { get; init; } = 4;
+
+    /// <summary>The most health probes, and separately the most metrics scrapes, in flight at once.</summary>
+    public int MaxConcurrentProbes { get; init; } = 64;
+
     /// <summary>The most accumulators shown.</summary>
     public int MaxAccumulators { get; init; } = 20;
 
@@ -82,6 +101,11 @@ public sealed class DashboardOptions
         if (MaxEventStreams is < 1 or > 100_000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxEventStreams), MaxEventStreams, "The event stream cap must be from 1 to 100000.");
+        }
+
+        if (MaxNameLookups is < 1 or > 256 || MaxConcurrentProbes is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxNameLookups), "The name lookups in flight must be from 1 to 256, the probes from 1 to 10000.");
         }
 
         if (TimelineLength < 1 || MaxAccumulators < 1)

@@ -7,23 +7,27 @@ namespace Roundabout.Dashboard;
 /// <summary>
 /// One gRPC channel per address the dashboard talks to (registries, the database, each server),
 /// created on first use and disposed with the dashboard or when a server leaves; over TLS when
-/// the dashboard was given --tls-ca (or a client certificate).
+/// the dashboard was given --tls-ca (or a client certificate). Names are resolved by
+/// <see cref="Network.NameResolver"/>, never by a blocking lookup on a pool thread.
 /// </summary>
-internal sealed class GrpcChannels(DashboardOptions options) : IDisposable
+internal sealed class GrpcChannels(DashboardOptions options, Network.NameResolver resolver) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.OrdinalIgnoreCase);
 
     public GrpcChannel For(EndpointAddress address) =>
         _channels.GetOrAdd(address.ToString(), _ => Contracts.Security.GrpcChannels.ForAddress(address, options.Tls, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
-            {
-                ConnectTimeout = options.CallDeadline,
-                EnableMultipleHttp2Connections = true,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-            },
+            HttpHandler = Handler(),
         }));
+
+    private SocketsHttpHandler Handler()
+    {
+        var handler = Network.ResolvingConnect.Handler(resolver, options.CallDeadline);
+        handler.EnableMultipleHttp2Connections = true;
+        handler.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
+        handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(5);
+        return handler;
+    }
 
     /// <summary>Closes the channels of servers that are gone; registries and the database are kept.</summary>
     public void Retain(IEnumerable<string> addresses)

@@ -57,6 +57,7 @@ public static class RegistryHost
         builder.Services.AddSingleton(new LeaseTimings(options.Ttl, options.EffectiveRenewInterval));
         builder.Services.AddSingleton(new RegistryToken(options.Token));
         builder.Services.AddSingleton<WriteAuthorizer>();
+        builder.Services.AddSingleton(new ClientLimits(options.MaxWatchesPerClient, options.MaxRegistrationsPerSecond, options.RegistrationBurst));
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddHostedService<LeaseSweeper>();
         builder.Services.AddHostedService<MembershipCensus>();

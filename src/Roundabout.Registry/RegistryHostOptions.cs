@@ -45,6 +45,18 @@ public sealed class RegistryHostOptions
     /// <summary>Most watches open at once.</summary>
     public int MaxWatchers { get; init; } = 1_000;
 
+    /// <summary>Most watches open at once from one client (one remote IP address), so that one client cannot take them all.</summary>
+    public int MaxWatchesPerClient { get; init; } = 100;
+
+    /// <summary>
+    /// Registrations accepted per second from one client (one remote IP address), past a burst of
+    /// <see cref="RegistrationBurst"/>; more get ResourceExhausted. Renewals are not counted.
+    /// </summary>
+    public int MaxRegistrationsPerSecond { get; init; } = 50;
+
+    /// <summary>Registrations one client may make at once before <see cref="MaxRegistrationsPerSecond"/> applies.</summary>
+    public int RegistrationBurst { get; init; } = 100;
+
     /// <summary>Largest request accepted, in bytes.</summary>
     public int MaxReceiveMessageSize { get; init; } = 64 * 1024;
 
@@ -103,6 +115,16 @@ public sealed class RegistryHostOptions
         if (MaxInstances < 1 || MaxWatchers < 1)
         {
             errors.Add("the instance and watcher limits must be at least 1");
+        }
+
+        if (MaxWatchesPerClient < 1 || MaxWatchesPerClient > MaxWatchers)
+        {
+            errors.Add($"--max-watches-per-client {MaxWatchesPerClient} must be from 1 to the registry's watch limit ({MaxWatchers})");
+        }
+
+        if (MaxRegistrationsPerSecond is < 1 or > 1_000_000 || RegistrationBurst is < 1 or > 1_000_000)
+        {
+            errors.Add("--max-registrations-per-second and --registration-burst must be from 1 to 1000000");
         }
 
         if (MaxReceiveMessageSize < 4 * 1024)

@@ -113,46 +113,75 @@ public sealed class FailoverTests
     }
 
     [Fact]
-    public async Task Multiply_RefusedByAServer_IsRetriedWithTheSameRequestIdAndAppliedOnce()
+    public async Task Multiply_AnswerLostAfterTheServerApplied_IsRetriedWithTheSameSequenceAndAppliedOnce()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);
         var client = cluster.CreateClient(o => o.MaxAttempts = 3);
         var server = cluster.Servers[0].Calculator;
-        server.FailNextMultiplies(2);
+        server.LoseNextMultiplyAnswers(2);
 
         var result = await client.MultiplyAsync("7", "retried").DefaultTimeout();
 
-        Assert.Equal("7", result.Result);
+        // Every attempt reached the shared store, and the first one changed it: a retry that did not
+        // carry the same session and sequence would have multiplied again (7^3).
+        Assert.Equal(7, (int)cluster.Accumulators.Get("retried"));
+        Assert.Equal(3, server.Applied);
         var ids = server.MultiplyRequestIds.ToArray();
         Assert.Equal(3, ids.Length);
         Assert.All(ids, id => Assert.Equal(result.RequestId, id));
-        Assert.Equal(7, (int)cluster.Accumulators.Get("retried"));
+        Assert.Equal("7", result.Result);
+        Assert.True(result.Replayed, "the answer came from a retry, so it should be the kept answer of the first attempt");
     }
 
     [Fact]
-    public async Task Multiply_OnAHungServer_MovesToAnotherServerWithTheSameRequestId()
+    public async Task Multiply_OnAServerThatAppliedItAndHung_MovesToAnotherServerThatReturnsTheKeptAnswer()
     {
-        await using var cluster = await TestCluster.StartAsync(servers: 2);
-        // Long enough that the healthy server's answer fits in one attempt on a loaded machine
-        // (500 ms did not, once, in a full parallel run); the hung server never answers anyway.
-        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
-        await BalancingTests.WarmUpAsync(client, 2);
-        var hung = cluster.Servers[0].Calculator;
-        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (cluster, client, hung) = await StartWithAHungServerAsync(HangPoint.AfterApplying);
+        await using var stopped = cluster;
 
         // Round-robin alternates, so at least one of two calls starts on the hung server.
         var first = await client.MultiplyAsync("3", "hung").DefaultTimeout();
         var second = await client.MultiplyAsync("5", "hung").DefaultTimeout();
-        hung.Hang.SetResult();
+        hung.Hang!.SetResult();
 
         Assert.Equal(cluster.Servers[1].Address, first.Server);
         Assert.Equal(cluster.Servers[1].Address, second.Server);
-        Assert.Equal(15, (int)cluster.Accumulators.Get("hung"));
-        var other = cluster.Servers[1].Calculator.MultiplyRequestIds.ToArray();
         var onHung = hung.MultiplyRequestIds.ToArray();
         Assert.NotEmpty(onHung);
-        Assert.All(onHung, id => Assert.Contains(id, other));
+        Assert.Equal(onHung.Length, hung.Applied);
+        // Applied once each, though a call that met the hung server was applied there first.
+        Assert.Equal(15, (int)cluster.Accumulators.Get("hung"));
+        Assert.All([first, second], r => Assert.Equal(onHung.Contains(r.RequestId), r.Replayed));
+        var other = cluster.Servers[1].Calculator.MultiplyRequestIds.ToArray();
         Assert.Equal([first.RequestId, second.RequestId], other.Distinct());
+    }
+
+    [Fact]
+    public async Task Multiply_HungServerAppliesItAfterTheClientMovedOn_TheLateCopyChangesNothing()
+    {
+        var (cluster, client, hung) = await StartWithAHungServerAsync(HangPoint.PastCancellation);
+        await using var stopped = cluster;
+        try
+        {
+            var first = await client.MultiplyAsync("3", "late").DefaultTimeout();
+            var second = await client.MultiplyAsync("5", "late").DefaultTimeout();
+            var onHung = hung.MultiplyRequestIds.ToArray();
+            Assert.NotEmpty(onHung);
+            Assert.Equal(0, hung.Applied);
+            Assert.Equal(15, (int)cluster.Accumulators.Get("late"));
+
+            // The attempts the client gave up on now reach the store, after their calls were answered elsewhere.
+            hung.Hang!.SetResult();
+            await Eventually.UntilAsync(() => hung.Applied == onHung.Length, "the hung server applies the calls it held");
+
+            Assert.Equal(15, (int)cluster.Accumulators.Get("late"));
+            Assert.Equal([cluster.Servers[1].Address, cluster.Servers[1].Address], [first.Server, second.Server]);
+            Assert.All(onHung, id => Assert.Contains(id, new[] { first.RequestId, second.RequestId }));
+        }
+        finally
+        {
+            hung.Hang!.TrySetResult();
+        }
     }
 
     [Fact]
@@ -211,5 +240,19 @@ public sealed class FailoverTests
         Assert.StartsWith("A:", letters.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.OutOfRange, huge.StatusCode);
         Assert.Equal(0, cluster.Servers[0].Calculator.Served);
+    }
+
+    /// <summary>Two servers, the first hung at <paramref name="at"/> until the test releases it.</summary>
+    private static async Task<(TestCluster Cluster, RoundaboutClient Client, FakeCalculator Hung)> StartWithAHungServerAsync(HangPoint at)
+    {
+        var cluster = await TestCluster.StartAsync(servers: 2);
+        // Long enough that the healthy server's answer fits in one attempt on a loaded machine
+        // (500 ms did not, once, in a full parallel run); the hung server never answers in time anyway.
+        var client = cluster.CreateClient(o => o.AttemptTimeout = TimeSpan.FromSeconds(2));
+        await BalancingTests.WarmUpAsync(client, 2);
+        var hung = cluster.Servers[0].Calculator;
+        hung.HangAt = at;
+        hung.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (cluster, client, hung);
     }
 }

@@ -82,7 +82,7 @@ public sealed class MetricsScraperTests : IAsyncLifetime
     {
         var options = new DashboardOptions { CallDeadline = TimeSpan.FromSeconds(5) };
         var state = new DashboardState(options, _time);
-        state.ApplyChange(ChangeKind.Joined, new Member("localhost:9001", new Dictionary<string, string> { [Roundabout.Contracts.MetadataKeys.Metrics] = metadata }, null, null, false), 1);
+        state.ApplyChange(ChangeKind.Joined, new Member("127.0.0.1:9001", new Dictionary<string, string> { [Roundabout.Contracts.MetadataKeys.Metrics] = metadata }, null, null, false), 1);
         var http = new HttpClient();
         return (state, new MetricsScraper(options, state, http, _time), http);
     }

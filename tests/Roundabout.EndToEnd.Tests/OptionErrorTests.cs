@@ -58,6 +58,10 @@ public sealed partial class OptionErrorTests
         ["--token-file"] = ["missing-token"],
         ["--database-token-file"] = ["missing-token"],
         ["--max-event-streams"] = ["0", "many"],
+        ["--metrics-hosts"] = ["bad host!"],
+        ["--max-watches-per-client"] = ["0", "many"],
+        ["--max-registrations-per-second"] = ["0", "fast"],
+        ["--registration-burst"] = ["0", "x"],
         ["--log-format"] = ["xml"],
         ["--log-level"] = ["loud", "verbose"],
     };

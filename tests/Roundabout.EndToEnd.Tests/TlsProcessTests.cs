@@ -1,10 +1,12 @@
 using System.Globalization;
+using Roundabout.Contracts.Security;
 
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>
 /// A cluster over TLS as real processes: a registry, a database that requires its token, and a
-/// server that dials both over TLS and serves TLS itself, with certificates made in process.
+/// server that dials both over TLS and serves TLS itself, with certificates made in process; with
+/// mutual TLS, every process refuses a client certificate of another CA.
 /// </summary>
 [Trait(Tier.Name, Tier.Process)]
 public sealed class TlsProcessTests : IDisposable
@@ -50,6 +52,39 @@ public sealed class TlsProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task MutualTlsCluster_CertificateOfAnotherCa_IsRefusedByEveryProcessAfterTheHandshake_AndTheRightOneIsServed()
+    {
+        await using var cluster = new ProcessCluster();
+        string[] mutual = ["--tls-client-ca", _certificates.CaPath];
+        var registry = await StartRegistryAsync(cluster, mutual);
+        var database = await StartDatabaseAsync(cluster, ["--token", DatabaseToken, .. mutual]);
+        var server = await StartServerAsync(cluster, registry, database, ["--database-token", DatabaseToken, .. mutual]);
+        using var other = TestCertificates.Create("Another CA");
+        var (intruder, intruderKey) = other.Issue("intruder");
+        var (client, clientKey) = _certificates.Issue("client");
+
+        var refused = await ProcessCluster.RunAsync("sum", "2", "3", "--registry", Address(registry), "--tls-ca", _certificates.CaPath, "--tls-cert", intruder, "--tls-key", intruderKey);
+        var served = await ProcessCluster.RunAsync("sum", "2", "3", "--json", "--registry", Address(registry), "--tls-ca", _certificates.CaPath, "--tls-cert", client, "--tls-key", clientKey);
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("The TLS handshake did not complete", refused.Output, StringComparison.Ordinal);
+        Assert.True(served.ExitCode == 0, served.Output);
+        Assert.Contains("\"result\":\"5\"", served.Output, StringComparison.Ordinal);
+        var refusedLine = System.Text.RegularExpressions.Regex.Escape(MutualTlsRefusal.LogMessage("intruder"));
+        foreach (var process in new[] { registry, database, server })
+        {
+            // Each process, dialed directly: dropped after the handshake and logged; the right certificate is answered.
+            var (_, refusal) = await MutualTlsRefusal.CheckHealthAsync(Ports[process], ClientTls.FromFiles(_certificates.CaPath, intruder, intruderKey)!, "localhost");
+            var (answer, error) = await MutualTlsRefusal.CheckHealthAsync(Ports[process], ClientTls.FromFiles(_certificates.CaPath, client, clientKey)!, "localhost");
+
+            MutualTlsRefusal.AssertClosedAfterTlsHandshake(refusal);
+            await process.WaitForLineAsync(refusedLine);
+            Assert.Null(error);
+            Assert.NotNull(answer);
+        }
+    }
+
+    [Fact]
     public async Task Server_WithoutTheDatabaseToken_StopsWithAMessageSayingWhichOptionToPass()
     {
         await using var cluster = new ProcessCluster();
@@ -81,12 +116,13 @@ public sealed class TlsProcessTests : IDisposable
         return process;
     }
 
-    private async Task StartServerAsync(ProcessCluster cluster, CliProcess registry, CliProcess database, params string[] extra)
+    private async Task<CliProcess> StartServerAsync(ProcessCluster cluster, CliProcess registry, CliProcess database, params string[] extra)
     {
         var process = cluster.Track(CliProcess.Start(
             ["server", "--port", "0", "--registry", Address(registry), "--database", Address(database), .. TlsServe, "--tls-ca", _certificates.CaPath, .. extra],
             environment: null));
-        await process.WaitForPortAsync(ProcessCluster.Stamp + @"\[Server\] Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.$");
+        Ports[process] = await process.WaitForPortAsync(ProcessCluster.Stamp + @"\[Server\] Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.$");
+        return process;
     }
 
     private string[] TlsServe => ["--tls-cert", _certificates.CertificatePath, "--tls-key", _certificates.KeyPath];

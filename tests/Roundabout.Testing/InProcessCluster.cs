@@ -26,7 +26,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly List<RoundaboutClient> _clients = [];
     private readonly List<GrpcChannel> _channels = [];
     private readonly List<FaultProxy> _proxies = [];
-    private readonly ErrorCounter _errors = new();
+    private readonly LogCollector _errors = new();
     private WebApplication? _database;
 
     private InProcessCluster()
@@ -55,7 +55,7 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Starts the cluster and waits until its <paramref name="servers"/> servers are registered.</summary>
     /// <summary>Errors and criticals logged by any of the cluster's in-process hosts so far.</summary>
-    public int ErrorsLogged => _errors.Count;
+    public int ErrorsLogged => _errors.Errors;
 
     public static async Task<InProcessCluster> StartAsync(int servers, bool proxyDatabase = false, string? token = null)
     {

@@ -40,10 +40,29 @@ internal static class DashboardCommand
             100_000,
             DashboardOptions.DefaultMaxEventStreams,
             $"The most open pages (live event streams) served at once; one more is answered 503 with Retry-After. Default: {DashboardOptions.DefaultMaxEventStreams}.");
+        var metricsHosts = new Option<string[]>("--metrics-hosts")
+        {
+            Description = "Hosts, besides each server's own, on which the dashboard reads the metrics a server advertises (metadata metrics=host:port); " +
+                "repeatable or comma-separated. An endpoint elsewhere is shown, marked, and not fetched: anyone who can register can write metadata.",
+            AllowMultipleArgumentsPerToken = false,
+            Validators =
+            {
+                r =>
+                {
+                    foreach (var host in SplitHosts(r.GetValueOrDefault<string[]>()))
+                    {
+                        if (!EndpointAddress.TryParse($"{host}:1", out _, out _))
+                        {
+                            r.AddError($"--metrics-hosts takes host names or IP addresses, separated by commas; got '{host}'.");
+                        }
+                    }
+                },
+            },
+        };
         var command = new Command("dashboard", "Serves a live web page of the system (port 8080 by default): the servers the registry lists with their " +
             "health, renewals and request rates, a timeline of joins, leaves and evictions, and the accumulators. Open the URL it prints in a browser.")
         {
-            port, listen, registry, database, accumulator, maxEventStreams,
+            port, listen, registry, database, accumulator, maxEventStreams, metricsHosts,
         };
         var databaseToken = TokenOptions.DatabaseClient(
             "The database's shared token, sent on every call the accumulators panel makes to the database; " +
@@ -64,6 +83,10 @@ internal static class DashboardCommand
                 Database = EndpointAddress.Parse(result.GetValue(database)),
                 DatabaseToken = databaseToken.Read(result),
                 MaxEventStreams = result.GetValue(maxEventStreams),
+                MetricsHosts = SplitHosts(result.GetValue(metricsHosts)).Select(h => EndpointAddress.Parse($"{h}:1").Host).ToArray(),
+
+                // A database the operator named is read whatever the servers advertise.
+                FollowServerStore = result.GetResult(database) is null or { Implicit: true },
                 Accumulators = named.Distinct(StringComparer.Ordinal).ToArray(),
                 Tls = tls.BuildClient(result),
                 Log = log.Read(result),
@@ -72,4 +95,7 @@ internal static class DashboardCommand
         });
         return command;
     }
+
+    private static IEnumerable<string> SplitHosts(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -40,12 +40,21 @@ internal static class RegistryCommand
             Validators = { r => ValidateBackend(r) },
         };
 
+        var watchesPerClient = NumberOption.Int("--max-watches-per-client", [], 1, 1_000, 100,
+            "The most watches one client (one remote IP address) may hold open at once; past it a watch gets ResourceExhausted. " +
+            "The registry holds 1000 in all. Default: 100.");
+        var registrationRate = NumberOption.Int("--max-registrations-per-second", [], 1, 1_000_000, 50,
+            "Registrations accepted per second from one client (one remote IP address), after a burst of --registration-burst; " +
+            "more get ResourceExhausted, so a flood from one client does not slow everyone's lookups. Renewals are not counted. Default: 50.");
+        var registrationBurst = NumberOption.Int("--registration-burst", [], 1, 1_000_000, 100,
+            "Registrations one client may make at once before --max-registrations-per-second applies. Default: 100.");
+
         var log = LogOptions.ForComponent();
         var command = new Command("registry",
             "Runs the service registry (port 8000 by default): servers register with a lease and renew it; " +
             "servers that stop renewing are evicted. Listens on loopback only unless --listen says otherwise.")
         {
-            port, listen, metricsPort, ttl, renewInterval, backend,
+            port, listen, metricsPort, ttl, renewInterval, backend, watchesPerClient, registrationRate, registrationBurst,
         };
         token.AddTo(command);
         var tls = TlsOptions.ForHost();
@@ -63,6 +72,9 @@ internal static class RegistryCommand
                 Token = token.Read(parse),
                 Log = log.Read(parse),
                 Tls = tls.BuildServer(parse),
+                MaxWatchesPerClient = parse.GetValue(watchesPerClient),
+                MaxRegistrationsPerSecond = parse.GetValue(registrationRate),
+                RegistrationBurst = parse.GetValue(registrationBurst),
             },
             parse.GetValue(backend)!));
         return command;

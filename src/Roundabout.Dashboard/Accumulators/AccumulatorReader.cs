@@ -17,7 +17,8 @@ namespace Roundabout.Dashboard.Accumulators;
 /// them, and one Get each reads them, the named ones always. A List returns at most 1000 keys and
 /// the dedupe records share the prefix, so under heavy traffic some names may not be found; the
 /// page says so, and --accumulator names one to show anyway.</item>
-/// <item>In Redis or etcd (a server's <c>store</c> metadata says so): the dashboard does not dial
+/// <item>In Redis or etcd (every listed server's <c>store</c> metadata names the same one, and the
+/// operator did not name the database with --database): the dashboard does not dial
 /// those stores; it asks a server for each named accumulator (GetAccumulator), trying the next
 /// server when one does not answer. Only the named ones are shown: neither store is listed.</item>
 /// </list>
@@ -44,10 +45,18 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
     internal async Task ReadOnceAsync(CancellationToken cancellationToken)
     {
         var members = state.Members;
-        var external = members.Select(m => (m.Address, Store: AccumulatorSource.ExternalStore(m.Metadata))).Where(m => m.Store is not null).ToArray();
-        if (external.Length == 0)
+        var stores = members.Select(m => (m.Address, Store: AccumulatorSource.ExternalStore(m.Metadata))).ToArray();
+        var external = stores.Where(m => m.Store is not null).ToArray();
+
+        // Anyone who can register can write metadata: another store is followed only when every
+        // listed server names the same one, and never when the operator named the database.
+        var agreed = options.FollowServerStore && external.Length > 0 && external.Length == stores.Length
+            && external.All(e => string.Equals(e.Store, external[0].Store, StringComparison.Ordinal));
+        if (!agreed)
         {
-            var source = AccumulatorSource.Database(options.Database);
+            var source = external.Length == 0
+                ? AccumulatorSource.Database(options.Database)
+                : AccumulatorSource.DatabaseDespite(options.Database, external[0].Store!, external[0].Address, given: !options.FollowServerStore);
             try
             {
                 var (items, truncated) = await ReadDatabaseAsync(cancellationToken);

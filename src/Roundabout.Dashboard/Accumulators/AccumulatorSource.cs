@@ -10,6 +10,11 @@ internal sealed record AccumulatorSource(string Description, bool Listed)
 {
     public static AccumulatorSource Database(EndpointAddress database) => new($"the database at {database}", Listed: true);
 
+    /// <summary>The database, read although some servers name another store, which is shown and not followed.</summary>
+    public static AccumulatorSource DatabaseDespite(EndpointAddress database, string store, string server, bool given) =>
+        new($"the database at {database} ({(given ? "named with --database" : "the servers do not all agree on another store")}; " +
+            $"not followed: {Describe(store)}, named by {server})", Listed: true);
+
     public static AccumulatorSource ThroughServer(string store, string server) => new($"{Describe(store)}, through the server at {server}", Listed: false);
 
     /// <summary>The store a server advertises, or null when it keeps its accumulators in the embedded database (or does not say).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Roundabout.Contracts;
+using Roundabout.Dashboard.Network;
 using Roundabout.Dashboard.State;
 
 namespace Roundabout.Dashboard.Metrics;
@@ -7,10 +8,13 @@ namespace Roundabout.Dashboard.Metrics;
 /// <summary>
 /// Once per sample interval, reads <c>http://host:port/metrics</c> of every member that
 /// advertises a metrics endpoint (registry metadata <c>metrics</c> = <c>host:port</c>) and turns
-/// its Calculator request counters into a rate and a mean latency.
+/// its Calculator request counters into a rate and a mean latency. Only endpoints on the member's
+/// own host, or on a host in <see cref="DashboardOptions.MetricsHosts"/>, are read.
 /// </summary>
 internal sealed class MetricsScraper(DashboardOptions options, DashboardState state, HttpClient http, TimeProvider time) : BackgroundService
 {
+    private readonly ProbeSlots _slots = new(options);
+
     private readonly Dictionary<string, (string Endpoint, RateTracker Tracker)> _trackers = new(StringComparer.OrdinalIgnoreCase);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,8 +46,33 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
             return;
         }
 
-        var results = await Task.WhenAll(members.Select(m => ScrapeAsync(m.Address, m.Metadata[MetadataKeys.Metrics], cancellationToken)));
+        var results = await Task.WhenAll(members.Select(m => _slots.RunAsync(
+            () => ScrapeAsync(m.Address, m.Metadata[MetadataKeys.Metrics], cancellationToken),
+            reason => (Address: m.Address, Traffic: new TrafficView(TrafficSource.Metrics, null, null, null, reason)),
+            cancellationToken)));
         state.SetTraffic(results.ToDictionary(r => r.Address, r => r.Traffic, StringComparer.OrdinalIgnoreCase));
+    }
+
+    public override void Dispose()
+    {
+        _slots.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>
+    /// Registry metadata is data, not instructions: anyone who can register can write it, so an
+    /// endpoint is read only on the instance's own host or on a host the operator allowed.
+    /// </summary>
+    private string? NotFollowed(string address, EndpointAddress endpoint)
+    {
+        var own = EndpointAddress.TryParse(address, out var instance, out _) ? instance.Host : null;
+        if (string.Equals(endpoint.Host, own, StringComparison.OrdinalIgnoreCase)
+            || options.MetricsHosts.Contains(endpoint.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return $"not followed: the endpoint is on {endpoint.Host}, not on the instance's own host {own}; the dashboard's --metrics-hosts may allow it";
     }
 
     private async Task<(string Address, TrafficView Traffic)> ScrapeAsync(string address, string advertised, CancellationToken cancellationToken)
@@ -54,6 +83,11 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
         }
 
         var url = new Uri(endpoint.ToHttpUri(), "/metrics");
+        if (NotFollowed(address, endpoint) is { } refusal)
+        {
+            return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), null, null, refusal));
+        }
+
         if (!_trackers.TryGetValue(address, out var entry) || entry.Endpoint != url.ToString())
         {
             entry = (url.ToString(), new RateTracker(time));

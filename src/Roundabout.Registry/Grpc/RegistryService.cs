@@ -12,6 +12,7 @@ namespace Roundabout.Registry.Grpc;
 internal sealed class RegistryService(
     IMembershipBackend backend,
     WriteAuthorizer authorizer,
+    ClientLimits limits,
     LeaseTimings timings,
     IHostApplicationLifetime lifetime,
     RegistryMetrics metrics,
@@ -22,6 +23,8 @@ internal sealed class RegistryService(
     {
         authorizer.Authorize(context, nameof(Register));
         var registration = RequestRules.Registration(request);
+        // Not logged when refused: a flood of registrations would flood the log too; the client is told why.
+        limits.AcquireRegistration(ClientLimits.ClientOf(context));
         RegisterOutcome outcome;
         try
         {
@@ -98,6 +101,18 @@ internal sealed class RegistryService(
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchEvent> responseStream, ServerCallContext context)
     {
         var service = RequestRules.Service(request.Service);
+        IDisposable slot;
+        try
+        {
+            slot = limits.AcquireWatch(ClientLimits.ClientOf(context));
+        }
+        catch (RpcException ex)
+        {
+            Log.RequestRefused(logger, nameof(Watch), context.Peer, ex.Status.Detail);
+            throw;
+        }
+
+        using var _ = slot;
 
         // Watches are long-lived: end them when the registry stops so that shutdown does not wait for them.
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);

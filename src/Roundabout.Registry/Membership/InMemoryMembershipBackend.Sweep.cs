@@ -12,6 +12,7 @@ internal sealed partial class InMemoryMembershipBackend
     /// renew interval): servers cut off together stop renewing together, but their leases expire
     /// spread over one renew interval, so expiry alone would let the guard see them one by one.
     /// A suspect that still does not renew within <see cref="MembershipOptions.SuspectGrace"/> is evicted.
+    /// A shorter gap, longer than one renew interval, is a stall of the registry: see <see cref="CreditStallLocked"/>.
     /// </summary>
     public ValueTask<SweepReport> SweepAsync(CancellationToken cancellationToken)
     {
@@ -21,8 +22,14 @@ internal sealed partial class InMemoryMembershipBackend
         var held = new List<HeldGroup>();
         lock (_gate)
         {
-            var paused = _lastSweepStamp is { } last && _time.GetElapsedTime(last, now) > _options.PauseThreshold;
+            var gap = _lastSweepStamp is { } last ? _time.GetElapsedTime(last, now) : TimeSpan.Zero;
+            var paused = gap > _options.PauseThreshold;
             _lastSweepStamp = now;
+            if (!paused && gap > _options.RenewInterval)
+            {
+                CreditStallLocked(gap - _options.RenewInterval, now);
+            }
+
             foreach (var (service, members) in _services.ToArray())
             {
                 var total = members.Count;
@@ -74,6 +81,26 @@ internal sealed partial class InMemoryMembershipBackend
             return ValueTask.FromResult(evicted.Count == 0 && held.Count == 0 && !paused
                 ? SweepReport.Empty
                 : new SweepReport(evicted, held, paused));
+        }
+    }
+
+    /// <summary>
+    /// The registry stalled (no sweep for longer than one renew interval, but not a whole TTL: that
+    /// is a pause, handled by holding). Renewals sent meanwhile could not be handled, so the part of
+    /// the gap beyond one renew interval is not counted against any lease: every lease, and every
+    /// suspect's grace, moves forward by it, never past now. A server silent before the stall loses
+    /// nothing it had; a dead one is evicted later by the length of the stall, not kept.
+    /// </summary>
+    private void CreditStallLocked(TimeSpan credit, long now)
+    {
+        var stamps = (long)(credit.Ticks * ((double)_time.TimestampFrequency / TimeSpan.TicksPerSecond));
+        foreach (var entry in _leases.Values)
+        {
+            entry.RenewedStamp = Math.Min(entry.RenewedStamp + stamps, now);
+            if (entry.SuspectSince is { } since)
+            {
+                entry.SuspectSince = Math.Min(since + stamps, now);
+            }
         }
     }
 

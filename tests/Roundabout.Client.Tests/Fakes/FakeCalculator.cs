@@ -13,22 +13,29 @@ namespace Roundabout.Client.Tests.Fakes;
 internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculator.CalculatorBase
 {
     private int _served;
-    private int _failMultiplies;
+    private int _applied;
+    private int _loseAnswers;
 
     public string Address { get; set; } = string.Empty;
 
     /// <summary>How long each call takes; zero by default.</summary>
     public TimeSpan Delay { get; set; }
 
-    /// <summary>When set, calls wait until it completes (a hung server).</summary>
+    /// <summary>When set, calls wait until it completes (a hung server); a Multiply waits where <see cref="HangAt"/> says.</summary>
     public TaskCompletionSource? Hang { get; set; }
+
+    /// <summary>Where a hung Multiply waits: before applying (the default), after, or past the client's cancellation.</summary>
+    public HangPoint HangAt { get; set; }
 
     public int Served => Volatile.Read(ref _served);
 
+    /// <summary>Multiplies this server handed to the shared accumulators (each applied, or answered from the kept answer).</summary>
+    public int Applied => Volatile.Read(ref _applied);
+
     public ConcurrentQueue<string> MultiplyRequestIds { get; } = new();
 
-    /// <summary>The next n Multiply calls fail with Unavailable before applying anything.</summary>
-    public void FailNextMultiplies(int count) => Volatile.Write(ref _failMultiplies, count);
+    /// <summary>The next n Multiply calls are applied, then fail with Unavailable: the server did the work and the answer was lost.</summary>
+    public void LoseNextMultiplyAnswers(int count) => Volatile.Write(ref _loseAnswers, count);
 
     public override async Task<SumReply> Sum(SumRequest request, ServerCallContext context)
     {
@@ -43,15 +50,30 @@ internal sealed class FakeCalculator(SharedAccumulators accumulators) : Calculat
         // A session call is named as the client names it in MultiplyResult.RequestId: session#sequence.
         var callId = request.SessionId.Length > 0 ? $"{request.SessionId}#{request.Sequence}" : request.RequestId;
         MultiplyRequestIds.Enqueue(callId);
-        if (Interlocked.Decrement(ref _failMultiplies) >= 0)
+        if (HangAt == HangPoint.PastCancellation && Hang is { } late)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "injected failure"));
+            // The client gives up on this attempt; the server does not notice and applies it later.
+            await late.Task;
+        }
+        else if (HangAt == HangPoint.BeforeApplying)
+        {
+            await PauseAsync(context);
         }
 
-        await PauseAsync(context);
         Interlocked.Increment(ref _served);
         var name = string.IsNullOrEmpty(request.Name) ? "global" : request.Name;
         var (value, replayed) = accumulators.Multiply(name, BigInteger.Parse(request.Factor, CultureInfo.InvariantCulture), callId);
+        Interlocked.Increment(ref _applied);
+        if (Interlocked.Decrement(ref _loseAnswers) >= 0)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "injected failure after applying: the answer is lost"));
+        }
+
+        if (HangAt == HangPoint.AfterApplying)
+        {
+            await PauseAsync(context);
+        }
+
         return new MultiplyReply { Result = value.ToString(CultureInfo.InvariantCulture), Server = Address, Name = name, Replayed = replayed };
     }
 

@@ -33,6 +33,8 @@ internal sealed class RunningRegistry : IAsyncDisposable
             RenewInterval = options.RenewInterval,
             Token = options.Token,
             WatchBufferCapacity = options.WatchBufferCapacity,
+            MaxRegistrationsPerSecond = options.MaxRegistrationsPerSecond,
+            RegistrationBurst = options.RegistrationBurst,
         });
         await app.StartAsync().DefaultTimeout();
         return new RunningRegistry(app, app.GetBoundPort());

@@ -40,7 +40,8 @@ public sealed class WatchTests
     [Fact]
     public async Task Watch_SlowWatcher_GetsAFreshSnapshotInsteadOfAGap()
     {
-        await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { WatchBufferCapacity = 4 });
+        // 200 registrations from this one client: more than the registration rate limit lets through by default.
+        await using var registry = await RunningRegistry.StartAsync(new RegistryHostOptions { WatchBufferCapacity = 4, RegistrationBurst = 1_000 });
         using var watch = registry.Client.Watch(new WatchRequest());
         var first = await NextAsync(watch);
 
