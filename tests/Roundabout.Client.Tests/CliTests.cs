@@ -56,6 +56,63 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Servers_ServiceAndAllServices_ListAnotherServiceAndEveryName()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(servers: 1);
+        var lease = await cluster.Registry.RegisterAsync(new Roundabout.Contracts.Registry.V1.RegisterRequest { Service = "orders", Address = "127.0.0.1:5101", Metadata = { ["team"] = "shop" } });
+        // Renewed while the commands run, as an app of its own would.
+        using var stop = new CancellationTokenSource();
+        var renewing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await cluster.Registry.RenewAsync(new Roundabout.Contracts.Registry.V1.RenewRequest { LeaseId = lease.LeaseId });
+                await Task.Delay(lease.RenewInterval.ToTimeSpan(), stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
+
+        await using var one = CliProcess.Start("servers", "--service", "orders", "--json", "--registry", cluster.RegistryAddress);
+        Assert.Equal(0, await one.WaitForExitAsync());
+        var orders = JsonDocument.Parse(one.Lines.Single()).RootElement;
+        Assert.Equal("127.0.0.1:5101", Assert.Single(orders.EnumerateArray()).GetProperty("address").GetString());
+
+        await using var all = CliProcess.Start("servers", "--all-services", "--json", "--registry", cluster.RegistryAddress);
+        Assert.Equal(0, await all.WaitForExitAsync());
+        var services = JsonDocument.Parse(all.Lines.Single()).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("name").GetString(), e.GetProperty("instances").GetInt32(), e.GetProperty("suspect").GetInt32()))
+            .ToList();
+        Assert.Equal([("calculator", 1, 0), ("orders", 1, 0)], services);
+
+        await using var table = CliProcess.Start("servers", "--all-services", "--registry", cluster.RegistryAddress);
+        Assert.Equal(0, await table.WaitForExitAsync());
+        Assert.Equal(["SERVICE    INSTANCES SUSPECT", "calculator         1       0", "orders             1       0"], table.Lines);
+        await stop.CancelAsync();
+        await renewing;
+    }
+
+    [Theory]
+    [InlineData("--all-services --watch", "--all-services and --watch cannot be combined")]
+    [InlineData("--all-services --service orders", "--all-services and --service cannot be combined")]
+    [InlineData("--service a/b", "--service 'a/b' is not a service name")]
+    public async Task Servers_BadServiceOptions_AreRefusedWithAMessage(string options, string message)
+    {
+        await using var cli = CliProcess.Start(["servers", .. options.Split(' '), "--registry", "127.0.0.1:1"], environment: null);
+
+        Assert.NotEqual(0, await cli.WaitForExitAsync());
+        Assert.Contains(message, cli.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Servers_UnknownService_SaysHowToFindTheNames()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(servers: 1);
+        await using var cli = CliProcess.Start("servers", "--service", "payments", "--registry", cluster.RegistryAddress);
+
+        Assert.Equal(0, await cli.WaitForExitAsync());
+        Assert.Equal("No instances of 'payments' are registered. 'roundabout servers --all-services' lists the names the registry holds.", cli.Lines.Single());
+    }
+
+    [Fact]
     public async Task Servers_Watch_PrintsTheListAgainWhenAServerJoins()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);

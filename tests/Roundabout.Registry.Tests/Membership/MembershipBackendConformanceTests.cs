@@ -66,6 +66,25 @@ public abstract class MembershipBackendConformanceTests
     }
 
     [Fact]
+    public async Task ListServices_CountsEachServicesInstances_InNameOrder_AndDropsAServiceLeftEmpty()
+    {
+        var backend = CreateBackend();
+        var first = "a-" + Service();
+        var second = "b-" + Service();
+        await backend.RegisterAsync(Registration(first, "localhost:9001"), CancellationToken.None);
+        await backend.RegisterAsync(Registration(first, "localhost:9002"), CancellationToken.None);
+        var lone = await backend.RegisterAsync(Registration(second, "localhost:9003"), CancellationToken.None);
+
+        var services = await backend.ListServicesAsync(CancellationToken.None);
+        Assert.Equal([new ServiceCount(first, 2, 0), new ServiceCount(second, 1, 0)], services.Where(s => s.Name == first || s.Name == second));
+
+        await backend.DeregisterAsync(lone.LeaseId, CancellationToken.None);
+        var after = await backend.ListServicesAsync(CancellationToken.None);
+        Assert.Contains(new ServiceCount(first, 2, 0), after);
+        Assert.DoesNotContain(after, s => s.Name == second);
+    }
+
+    [Fact]
     public async Task Register_SameAddressAgain_RefreshesOneEntryAndRevokesTheOldLease()
     {
         var backend = CreateBackend();
