@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -21,6 +22,9 @@ public static class TelemetrySetup
 
     /// <summary>The meter of the HTTP client that gRPC channels use (their request durations).</summary>
     private const string HttpClientMeter = "System.Net.Http";
+
+    /// <summary>The ASP.NET Core instrumentation's switch for its gRPC server spans.</summary>
+    private const string GrpcServerSpansSetting = "OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION";
 
     internal static void AddTelemetry(WebApplicationBuilder builder, string component, IPAddress listen, TelemetryOptions options)
     {
@@ -43,15 +47,31 @@ public static class TelemetrySetup
 
         if (options.Tracing)
         {
+            var traceRenewals = options.Traced?.TraceRenewals ?? RenewalTracing.FromEnvironment();
+            // Server spans named by gRPC method (roundabout.calculator.v1.Calculator/Sum) with the
+            // rpc.* attributes, rather than "POST /...": the instrumentation's own gRPC support,
+            // which it turns on by this setting.
+            builder.Configuration.AddInMemoryCollection([new(GrpcServerSpansSetting, "true")]);
             otel.WithTracing(tracing =>
             {
                 tracing
                     .AddSource([.. options.ActivitySources])
-                    // Health probes and scrapes are noise in a trace of the calculation path.
-                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context))
-                    .AddGrpcClientInstrumentation()
-                    .AddOtlpExporter();
+                    // Health probes and scrapes are noise in a trace of the calculation path; so
+                    // are lease renewals, a trace a second per server, unless asked for.
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context) && (traceRenewals || !RenewalTracing.IsRenewal(context)))
+                    .AddGrpcClientInstrumentation();
+                if (!traceRenewals)
+                {
+                    tracing.ConfigureSampler((_, sampler) => new RenewalSampler(sampler));
+                }
+
+                if (OtlpEndpoint.IsConfigured)
+                {
+                    tracing.AddOtlpExporter();
+                }
+
                 options.ConfigureTracing?.Invoke(tracing);
+                options.Traced?.Export?.Invoke(tracing);
             });
         }
     }
