@@ -48,9 +48,9 @@ public static class TelemetrySetup
         if (options.Tracing)
         {
             var traceRenewals = options.Traced?.TraceRenewals ?? RenewalTracing.FromEnvironment();
-            // Server spans named by gRPC method (roundabout.calculator.v1.Calculator/Sum) with the
-            // rpc.* attributes, rather than "POST /...": the instrumentation's own gRPC support,
-            // which it turns on by this setting.
+            // Server spans with the rpc.* attributes of the gRPC method they serve: the
+            // instrumentation's own gRPC support, which it turns on by this setting. GrpcSpanNames
+            // then names them by that method rather than "POST /...".
             builder.Configuration.AddInMemoryCollection([new(GrpcServerSpansSetting, "true")]);
             otel.WithTracing(tracing =>
             {
@@ -59,7 +59,8 @@ public static class TelemetrySetup
                     // Health probes and scrapes are noise in a trace of the calculation path; so
                     // are lease renewals, a trace a second per server, unless asked for.
                     .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context) && (traceRenewals || !RenewalTracing.IsRenewal(context)))
-                    .AddGrpcClientInstrumentation();
+                    .AddGrpcClientInstrumentation()
+                    .AddProcessor(new GrpcSpanNames());
                 if (!traceRenewals)
                 {
                     tracing.ConfigureSampler((_, sampler) => new RenewalSampler(sampler));
