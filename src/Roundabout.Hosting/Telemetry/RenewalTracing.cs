@@ -19,7 +19,9 @@ public static class RenewalTracing
     /// <exception cref="ArgumentException">The variable holds something other than a flag.</exception>
     public static bool FromEnvironment() => Parse(Environment.GetEnvironmentVariable(Variable));
 
-    internal static bool Parse(string? value) => value?.Trim().ToLowerInvariant() switch
+    /// <summary>A flag as the variable gives it: true, 1, yes or on; false, 0, no, off, or nothing.</summary>
+    /// <exception cref="ArgumentException">Anything else, with what to do about it.</exception>
+    public static bool Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "false" or "0" or "no" or "off" => false,
         "true" or "1" or "yes" or "on" => true,
