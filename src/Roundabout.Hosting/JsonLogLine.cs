@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -10,7 +11,8 @@ namespace Roundabout.Hosting;
 /// <summary>
 /// One log event as one line of JSON: the field names of .NET's JSON console formatter
 /// (Timestamp, EventId, LogLevel, Category, Message, Exception, State) plus Component, the
-/// lower-case name of the component that wrote it (registry, database, server, client).
+/// lower-case name of the component that wrote it (registry, database, server, client), and
+/// TraceId and SpanId when the line was written inside a traced operation.
 /// Control characters in any value are escaped by the JSON writer, so a client's text can never
 /// break a line in two.
 /// </summary>
@@ -27,7 +29,8 @@ public static class JsonLogLine
 
     /// <summary>The line, without its newline.</summary>
     /// <param name="state">The logger's state; its named values (such as <c>{Address}</c>) go to State.</param>
-    public static string Format(DateTimeOffset time, string component, string category, LogLevel level, EventId eventId, string message, Exception? exception, object? state)
+    /// <param name="activity">The operation the line was written in (<see cref="Activity.Current"/>): its W3C trace and span ids go to TraceId and SpanId.</param>
+    public static string Format(DateTimeOffset time, string component, string category, LogLevel level, EventId eventId, string message, Exception? exception, object? state, Activity? activity = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, _options))
@@ -42,6 +45,12 @@ public static class JsonLogLine
             if (exception is not null)
             {
                 writer.WriteString("Exception", Valid(exception.ToString()));
+            }
+
+            if (activity is { IdFormat: ActivityIdFormat.W3C })
+            {
+                writer.WriteString("TraceId", activity.TraceId.ToHexString());
+                writer.WriteString("SpanId", activity.SpanId.ToHexString());
             }
 
             if (state is IReadOnlyList<KeyValuePair<string, object?>> { Count: > 0 } values && !(values.Count == 1 && values[0].Key == OriginalFormat))

@@ -38,7 +38,7 @@ public static class RegistryHost
             CallersAuthenticated = options.Token is not null,
             OpenAccessAdvice = "set --token (or ROUNDABOUT_TOKEN) and give the servers the same token, " +
                 "require client certificates with --tls-client-ca, or listen on 127.0.0.1 only.",
-            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [RegistryMetrics.MeterName] },
+            Telemetry = new TelemetryOptions { MetricsPort = options.MetricsPort, Meters = [RegistryMetrics.MeterName], Traced = options.Tracing },
         });
 
         var membership = new MembershipOptions

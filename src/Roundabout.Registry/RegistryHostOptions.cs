@@ -21,6 +21,9 @@ public sealed class RegistryHostOptions
     /// <summary>The HTTP/1.1 port serving Prometheus metrics at /metrics; null leaves metrics off.</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>Tracing asked for in code (tests): on, to these exporters, even without an OTLP endpoint.</summary>
+    public Hosting.Telemetry.TracingOptions? Tracing { get; init; }
+
     /// <summary>How long a lease lives without a renewal: a dead server is evicted this long after its last renewal.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -36,6 +36,7 @@ public static class ServerHost
                 MetricsPort = options.MetricsPort,
                 Meters = [ServerMetrics.MeterName],
                 ConfigureTracing = options.EffectiveStore.Kind == StoreKind.Redis ? TraceRedis : null,
+                Traced = options.Tracing,
             },
         });
         var services = builder.Services;

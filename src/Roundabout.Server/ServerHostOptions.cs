@@ -19,6 +19,9 @@ public sealed class ServerHostOptions
     /// <summary>The HTTP/1.1 port serving Prometheus metrics at /metrics; null leaves metrics off.</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>Tracing asked for in code (tests): on, to these exporters, even without an OTLP endpoint.</summary>
+    public Hosting.Telemetry.TracingOptions? Tracing { get; init; }
+
     /// <summary>The host name the server registers, so clients dial {AdvertiseHost}:{port}.</summary>
     public string AdvertiseHost { get; init; } = "localhost";
 

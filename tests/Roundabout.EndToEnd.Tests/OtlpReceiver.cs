@@ -86,11 +86,12 @@ internal sealed class OtlpReceiver : IDisposable
         return spans;
     }
 
-    /// <summary>Span: trace_id(1), span_id(2), parent_span_id(4), name(5), kind(6).</summary>
+    /// <summary>Span: trace_id(1), span_id(2), parent_span_id(4), name(5), kind(6), attributes(9).</summary>
     private static ReceivedSpan Span(string service, byte[] bytes)
     {
         string traceId = string.Empty, spanId = string.Empty, parentId = string.Empty, name = string.Empty;
         var kind = 0;
+        var attributes = new Dictionary<string, string?>();
         var input = new CodedInputStream(bytes);
         while (input.ReadTag() is var tag and not 0)
         {
@@ -101,14 +102,15 @@ internal sealed class OtlpReceiver : IDisposable
                 case 4: parentId = Convert.ToHexStringLower(input.ReadBytes().Span); break;
                 case 5: name = input.ReadString(); break;
                 case 6: kind = input.ReadEnum(); break;
+                case 9: var (key, value) = Attribute(input.ReadBytes().ToByteArray()); attributes[key] = value; break;
                 default: input.SkipLastField(); break;
             }
         }
 
-        return new ReceivedSpan(service, name, (SpanKind)kind, traceId, spanId, parentId);
+        return new ReceivedSpan(service, name, (SpanKind)kind, traceId, spanId, parentId, attributes);
     }
 
-    /// <summary>KeyValue: key(1), value(2) { string_value(1) }.</summary>
+    /// <summary>KeyValue: key(1), value(2), its value as text (only strings and integers are read).</summary>
     private static KeyValuePair<string, string?> Attribute(byte[] bytes)
     {
         string key = string.Empty;
@@ -119,12 +121,29 @@ internal sealed class OtlpReceiver : IDisposable
             switch (WireFormat.GetTagFieldNumber(tag))
             {
                 case 1: key = input.ReadString(); break;
-                case 2: value = Fields(input.ReadBytes().ToByteArray(), 1).Select(b => System.Text.Encoding.UTF8.GetString(b)).FirstOrDefault(); break;
+                case 2: value = AnyValue(input.ReadBytes().ToByteArray()); break;
                 default: input.SkipLastField(); break;
             }
         }
 
         return new(key, value);
+    }
+
+    /// <summary>AnyValue: string_value(1) or int_value(3), as text; null for other kinds.</summary>
+    private static string? AnyValue(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        while (input.ReadTag() is var tag and not 0)
+        {
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1: return input.ReadString();
+                case 3: return input.ReadInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                default: input.SkipLastField(); break;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The payloads of every length-delimited field <paramref name="number"/> of a message.</summary>
@@ -170,5 +189,5 @@ internal enum SpanKind
     Client = 3,
 }
 
-/// <summary>One span as the collector received it; ids in lowercase hex, no parent as "".</summary>
-internal sealed record ReceivedSpan(string Service, string Name, SpanKind Kind, string TraceId, string SpanId, string ParentSpanId);
+/// <summary>One span as the collector received it; ids in lowercase hex, no parent as ""; its string and integer attributes as text.</summary>
+internal sealed record ReceivedSpan(string Service, string Name, SpanKind Kind, string TraceId, string SpanId, string ParentSpanId, IReadOnlyDictionary<string, string?> Attributes);

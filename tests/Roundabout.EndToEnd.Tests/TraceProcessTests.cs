@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>
@@ -15,16 +17,20 @@ public sealed class TraceProcessTests
         await using var cluster = new ProcessCluster { Environment = collector.Environment };
         await cluster.StartRegistryAsync();
         await cluster.StartDatabaseAsync(durable: false);
-        await cluster.StartServerAsync();
+        var (_, serverPort) = await cluster.StartServerAsync();
 
         await MultiplyAsync(cluster, collector);
         var (trace, call, onServer, onDatabase) = await WaitForTraceAsync(
             collector, s => s.Service == "roundabout-database" && s.Kind == SpanKind.Server, "the database's span");
 
-        // Hop 1: the server's span is the child of the client process's gRPC attempt, itself under the call.
+        // Hop 1: the server's span is the child of the client process's gRPC attempt, itself under
+        // the call; the attempt names the server it reached, the server's span the method.
         var attempt = Assert.Single(trace, s => s.SpanId == onServer.ParentSpanId);
         Assert.Equal(("roundabout-client", SpanKind.Client), (attempt.Service, attempt.Kind));
         Assert.Equal(call.SpanId, attempt.ParentSpanId);
+        Assert.Equal(("localhost", serverPort.ToString(CultureInfo.InvariantCulture)), (attempt.Attributes["server.address"], attempt.Attributes["server.port"]));
+        Assert.Equal("roundabout.calculator.v1.Calculator/Multiply", onServer.Name);
+        Assert.Equal("roundabout.database.v1.Database/Txn", onDatabase.Name);
 
         // Hop 2: the database's span is the child of the server process's gRPC call to it,
         // which descends from the server's span of this very call.

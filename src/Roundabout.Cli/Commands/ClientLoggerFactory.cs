@@ -38,7 +38,7 @@ internal sealed class ClientLoggerFactory(LogSettings settings, TextWriter outpu
     {
         var tag = ComponentTag.For(category, DefaultTag);
         output.WriteLine(settings.Format == LogFormat.Json
-            ? JsonLogLine.Format(time.GetUtcNow(), tag, category, level, eventId, message, exception, state)
+            ? JsonLogLine.Format(time.GetUtcNow(), tag, category, level, eventId, message, exception, state, System.Diagnostics.Activity.Current)
             : ExerciseLogFormatter.FormatLine(time.GetLocalNow(), tag, level, message, exception));
     }
 

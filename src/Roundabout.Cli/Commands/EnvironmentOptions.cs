@@ -24,8 +24,12 @@ internal static class EnvironmentOptions
 {
     public const string Prefix = "ROUNDABOUT_";
 
-    /// <summary>Variables set by <c>up</c> for its own children; no option may take these names.</summary>
-    public static readonly IReadOnlyList<string> Internal = [GrpcHost.InstanceVariable, SelfLauncher.ParentPidVariable];
+    /// <summary>
+    /// Variables that are not options, so no option may take their names: the two <c>up</c> sets
+    /// for its own children, and the tracing switch every component reads with the OpenTelemetry
+    /// variables (<see cref="Hosting.Telemetry.RenewalTracing.Variable"/>).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Internal = [GrpcHost.InstanceVariable, SelfLauncher.ParentPidVariable, Hosting.Telemetry.RenewalTracing.Variable];
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, string> _named = [];
 

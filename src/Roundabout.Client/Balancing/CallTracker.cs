@@ -1,4 +1,6 @@
 using Grpc.Net.Client.Balancer;
+using Roundabout.Client.Telemetry;
+using Roundabout.Contracts;
 
 namespace Roundabout.Client.Balancing;
 
@@ -14,6 +16,10 @@ namespace Roundabout.Client.Balancing;
 /// </remarks>
 internal sealed class CallTracker(ServerHealth health, string address, PeakEwma latency) : ISubchannelCallTracker
 {
+    /// <summary>The server's host and (boxed once) port, for the attempt's span; null when the key is no address.</summary>
+    private readonly (string Host, object Port)? _endpoint =
+        EndpointAddress.TryParse(address, out var parsed, out _) ? (parsed.Host, parsed.Port) : null;
+
     public int Outstanding;
     public int ConsecutiveFailures;
     public int TimesEjected;
@@ -27,7 +33,15 @@ internal sealed class CallTracker(ServerHealth health, string address, PeakEwma 
     /// <summary>The latency average the peak EWMA policy weighs; only that policy feeds it.</summary>
     public PeakEwma Latency => latency;
 
-    public void Start() => Interlocked.Increment(ref Outstanding);
+    /// <summary>Called by grpc-dotnet in the call's own flow, once the call is sent to this server.</summary>
+    public void Start()
+    {
+        Interlocked.Increment(ref Outstanding);
+        if (_endpoint is { } endpoint)
+        {
+            AttemptSpan.Reached(endpoint.Host, endpoint.Port);
+        }
+    }
 
     public void Complete(CompletionContext context) => health.CallCompleted(this, context.Error);
 }

@@ -17,8 +17,11 @@ public sealed class TelemetryOptions
     /// <summary>Adds instrumentation of the component's own (such as its Redis connection) to the tracer.</summary>
     public Action<TracerProviderBuilder>? ConfigureTracing { get; init; }
 
-    /// <summary>True when traces are exported: the standard OTLP endpoint variable is set.</summary>
-    public bool Tracing { get; init; } = OtlpEndpoint.IsConfigured;
+    /// <summary>Tracing asked for in code (tests): on, with these exporters, even without an OTLP endpoint.</summary>
+    public TracingOptions? Traced { get; init; }
+
+    /// <summary>True when traces are exported: the standard OTLP endpoint variable is set, or <see cref="Traced"/> is.</summary>
+    public bool Tracing => OtlpEndpoint.IsConfigured || Traced is not null;
 
     /// <summary>True when the OpenTelemetry SDK runs at all. Off, nothing of it is registered.</summary>
     public bool Enabled => MetricsPort is not null || Tracing;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
@@ -21,6 +22,9 @@ public static class TelemetrySetup
 
     /// <summary>The meter of the HTTP client that gRPC channels use (their request durations).</summary>
     private const string HttpClientMeter = "System.Net.Http";
+
+    /// <summary>The ASP.NET Core instrumentation's switch for its gRPC server spans.</summary>
+    private const string GrpcServerSpansSetting = "OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION";
 
     internal static void AddTelemetry(WebApplicationBuilder builder, string component, IPAddress listen, TelemetryOptions options)
     {
@@ -43,15 +47,32 @@ public static class TelemetrySetup
 
         if (options.Tracing)
         {
+            var traceRenewals = options.Traced?.TraceRenewals ?? RenewalTracing.FromEnvironment();
+            // Server spans with the rpc.* attributes of the gRPC method they serve: the
+            // instrumentation's own gRPC support, which it turns on by this setting. GrpcSpanNames
+            // then names them by that method rather than "POST /...".
+            builder.Configuration.AddInMemoryCollection([new(GrpcServerSpansSetting, "true")]);
             otel.WithTracing(tracing =>
             {
                 tracing
                     .AddSource([.. options.ActivitySources])
-                    // Health probes and scrapes are noise in a trace of the calculation path.
-                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context))
+                    // Health probes and scrapes are noise in a trace of the calculation path; so
+                    // are lease renewals, a trace a second per server, unless asked for.
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context) && (traceRenewals || !RenewalTracing.IsRenewal(context)))
                     .AddGrpcClientInstrumentation()
-                    .AddOtlpExporter();
+                    .AddProcessor(new GrpcSpanNames());
+                if (!traceRenewals)
+                {
+                    tracing.ConfigureSampler((_, sampler) => new RenewalSampler(sampler));
+                }
+
+                if (OtlpEndpoint.IsConfigured)
+                {
+                    tracing.AddOtlpExporter();
+                }
+
                 options.ConfigureTracing?.Invoke(tracing);
+                options.Traced?.Export?.Invoke(tracing);
             });
         }
     }

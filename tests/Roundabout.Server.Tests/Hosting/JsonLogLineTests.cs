@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Roundabout.Hosting;
@@ -40,6 +41,20 @@ public sealed class JsonLogLineTests
         var json = JsonDocument.Parse(line).RootElement;
         Assert.Equal(message, json.GetProperty("Message").GetString());
         Assert.StartsWith("System.InvalidOperationException: x\ny", json.GetProperty("Exception").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Format_InsideAnActivity_CarriesItsTraceAndSpanIds_AndOutsideNone()
+    {
+        using var activity = new Activity("call").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        var inside = JsonDocument.Parse(JsonLogLine.Format(_time, "Server", "Roundabout.Server", LogLevel.Information, default, "m", null, null, activity)).RootElement;
+        var outside = JsonDocument.Parse(JsonLogLine.Format(_time, "Server", "Roundabout.Server", LogLevel.Information, default, "m", null, null)).RootElement;
+
+        Assert.Equal(activity.TraceId.ToHexString(), inside.GetProperty("TraceId").GetString());
+        Assert.Equal(activity.SpanId.ToHexString(), inside.GetProperty("SpanId").GetString());
+        Assert.False(outside.TryGetProperty("TraceId", out _));
+        Assert.False(outside.TryGetProperty("SpanId", out _));
     }
 
     [Fact]
