@@ -86,6 +86,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         return new RoundaboutClient(options, loggerFactory ?? NullLoggerFactory.Instance);
     }
 
+    /// <summary>How this session spreads its calls over the servers.</summary>
     public BalancingPolicy Policy => _options.Policy;
 
     /// <summary>The cached server list the calls are balanced over.</summary>
@@ -178,6 +179,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         LoadBalancingConfigs = { new LoadBalancingConfig(RoundaboutBalancerFactory.NameOf(policy)) },
     };
 
+    /// <summary>Ends the session: stops following the registry and closes every connection.</summary>
     public ValueTask DisposeAsync()
     {
         _directory.Dispose();

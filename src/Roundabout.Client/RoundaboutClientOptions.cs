@@ -12,6 +12,7 @@ public sealed class RoundaboutClientOptions
     /// <summary>The service whose instances the client balances over.</summary>
     public string Service { get; set; } = ServiceNames.Calculator;
 
+    /// <summary>How calls are spread over the cached servers. Default: round-robin, the exercise's.</summary>
     public BalancingPolicy Policy { get; set; } = BalancingPolicy.RoundRobin;
 
     /// <summary>Follow the registry's watch stream instead of keeping the list fetched at start.</summary>
@@ -41,6 +42,7 @@ public sealed class RoundaboutClientOptions
     /// </summary>
     public string? Token { get; set; }
 
+    /// <summary>When a server that keeps failing (or, with ewma, is far slower than its peers) is skipped for a while.</summary>
     public OutlierOptions Outliers { get; set; } = new();
 
     /// <summary>How the peak EWMA policy weighs latency and ejects a server far slower than its peers.</summary>
@@ -49,6 +51,7 @@ public sealed class RoundaboutClientOptions
     /// <summary>How store failures are retried: backoff, retries per call, and the session's budget.</summary>
     public Retries.RetryBudgetOptions RetryBudget { get; set; } = new();
 
+    /// <summary>The clock of ejections, retries and the retry budget; tests give a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>

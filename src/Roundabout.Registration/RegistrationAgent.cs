@@ -31,6 +31,7 @@ public sealed partial class RegistrationAgent : IDisposable
     private int _current;
     private int _disposed;
 
+    /// <summary>Creates the agent and its registry channels; nothing is sent until <see cref="RegisterAsync"/>.</summary>
     public RegistrationAgent(RegistrationOptions options, TimeProvider timeProvider, ILogger<RegistrationAgent> logger)
     {
         _options = options;
@@ -122,6 +123,7 @@ public sealed partial class RegistrationAgent : IDisposable
         }
     }
 
+    /// <summary>Stops renewing and closes the registry channels, without deregistering: the lease runs out by itself.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

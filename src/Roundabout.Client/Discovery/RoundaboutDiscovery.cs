@@ -32,6 +32,8 @@ public sealed class RoundaboutDiscovery : IDisposable
     private readonly ClientMetrics _metrics;
     private int _disposed;
 
+    /// <summary>Creates a discovery without network I/O; a service's instances are fetched when first asked for.</summary>
+    /// <exception cref="ArgumentException">A setting in <paramref name="options"/> is invalid; the message names it.</exception>
     public RoundaboutDiscovery(RoundaboutDiscoveryOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -136,6 +138,7 @@ public sealed class RoundaboutDiscovery : IDisposable
         }
     }
 
+    /// <summary>Stops following the registry and closes its connections; channels made by this discovery stop resolving.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -21,6 +21,7 @@ public sealed class RoundaboutDiscoveryOptions
     /// <summary>The longest one call to a registry may take. Default: 5 s.</summary>
     public TimeSpan RegistryDeadline { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock of ejections and retries; tests give a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Where the meter comes from (an application's container); null creates one of its own.</summary>

@@ -9,8 +9,10 @@ namespace Roundabout.Client.Telemetry;
 /// </summary>
 public static class ClientTelemetry
 {
+    /// <summary>The meter of the client's instruments: subscribe to it to collect them.</summary>
     public const string MeterName = "Roundabout.Client";
 
+    /// <summary>The activity source of the client's call spans.</summary>
     public const string ActivitySourceName = "Roundabout.Client";
 
     internal static ActivitySource Source { get; } = new(ActivitySourceName);
