@@ -88,6 +88,18 @@ public sealed record EndpointAddress(string Host, int Port)
     public static EndpointAddress Parse(string? text) =>
         TryParse(text, out var address, out var error) ? address : throw new FormatException(error);
 
+    /// <summary>Parses a comma-separated list into <paramref name="target"/>, replacing what it held; on a bad address it throws and leaves it as it was.</summary>
+    public static void ParseListInto(IList<EndpointAddress> target, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var parsed = ParseList(text);
+        target.Clear();
+        foreach (var address in parsed)
+        {
+            target.Add(address);
+        }
+    }
+
     /// <summary>Parses a comma-separated list of addresses.</summary>
     public static IReadOnlyList<EndpointAddress> ParseList(string? text) =>
         (text ?? string.Empty)

@@ -38,13 +38,7 @@ public sealed class RoundaboutRegistrationOptions
     /// <exception cref="FormatException">An address is not host:port; the message says what is expected.</exception>
     public RoundaboutRegistrationOptions UseRegistries(string addresses)
     {
-        var parsed = EndpointAddress.ParseList(addresses);
-        Registries.Clear();
-        foreach (var address in parsed)
-        {
-            Registries.Add(address);
-        }
-
+        EndpointAddress.ParseListInto(Registries, addresses);
         return this;
     }
 

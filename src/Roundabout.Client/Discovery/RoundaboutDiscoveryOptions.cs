@@ -34,13 +34,7 @@ public sealed class RoundaboutDiscoveryOptions
     /// <exception cref="FormatException">An address is not host:port; the message says what is expected.</exception>
     public RoundaboutDiscoveryOptions UseRegistries(string addresses)
     {
-        var parsed = EndpointAddress.ParseList(addresses);
-        Registries.Clear();
-        foreach (var address in parsed)
-        {
-            Registries.Add(address);
-        }
-
+        EndpointAddress.ParseListInto(Registries, addresses);
         return this;
     }
 
