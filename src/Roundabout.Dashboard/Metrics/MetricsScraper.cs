@@ -104,8 +104,8 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
                 return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), 0, null, null));
             }
 
-            var (rate, latency) = entry.Tracker.Add(totals);
-            return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), rate, latency, null));
+            var sample = entry.Tracker.Add(totals);
+            return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), sample.RequestsPerSecond, sample.MeanLatencyMs, null, sample.P50Ms, sample.P99Ms, sample.ErrorRate));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
