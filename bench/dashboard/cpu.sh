@@ -5,32 +5,34 @@
 # all 10, and reads the dashboard's utime+stime from /proc/PID/stat over 60 s (MEASURE_SECONDS).
 # Idle servers: the dashboard's cost is its sampling (probes, scrapes, history, one stream), not
 # the servers' traffic. Fixed ports below 32768, from a free block.
+# Each process is started directly (not through a shell function) so that its pid is the one
+# measured and the one stopped.
 # Usage: bash bench/dashboard/cpu.sh   (BENCH_NATIVE=0 runs the ReadyToRun build instead)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . bench/lib.sh
 trap stop_all EXIT INT TERM
 install_missing curl:curl
-use_cli "$(mktemp -d)"
+use_cli "${BENCH_BUILD_DIR:-$(mktemp -d)}"
 seconds="${MEASURE_SECONDS:-60}"
 servers=10
 
 free_block 32
 registry=$base database=$((base + 1)) dashboard=$((base + 2))
-rb registry --port "$registry" --log-level warning >/dev/null 2>&1 & pids+=($!)
-rb database --port "$database" --in-memory --log-level warning >/dev/null 2>&1 & pids+=($!)
+"${cli_cmd[@]}" registry --port "$registry" --log-level warning >/dev/null 2>&1 & pids+=($!)
+"${cli_cmd[@]}" database --port "$database" --in-memory --log-level warning >/dev/null 2>&1 & pids+=($!)
 wait_for_port "$registry"; wait_for_port "$database"
 for i in $(seq 0 $((servers - 1))); do
-  rb server --port $((base + 10 + i)) --metrics-port $((base + 20 + i)) --registry "127.0.0.1:$registry" \
+  "${cli_cmd[@]}" server --port $((base + 10 + i)) --metrics-port $((base + 20 + i)) --registry "127.0.0.1:$registry" \
     --database "127.0.0.1:$database" --log-level warning >/dev/null 2>&1 & pids+=($!)
 done
 wait_registered "$registry" "$servers"
-rb dashboard --port "$dashboard" --registry "127.0.0.1:$registry" --database "127.0.0.1:$database" --log-level warning >/dev/null 2>&1 &
+"${cli_cmd[@]}" dashboard --port "$dashboard" --registry "127.0.0.1:$registry" --database "127.0.0.1:$database" --log-level warning >/dev/null 2>&1 &
 dash=$!; pids+=($dash)
 wait_for_port "$dashboard"
 curl -sN "http://127.0.0.1:$dashboard/events" >/dev/null 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do
-  listed=$(curl -s --max-time 2 "http://127.0.0.1:$dashboard/api/state" | grep -o '"address"' | wc -l || true)
+  listed=$(curl -s --max-time 2 "http://127.0.0.1:$dashboard/api/state" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["members"]))' 2>/dev/null || echo 0)
   [ "$listed" -ge "$servers" ] && break
   sleep 0.2
 done

@@ -7,6 +7,8 @@ namespace Roundabout.Dashboard.Metrics;
 /// </summary>
 internal sealed record CalculatorRequests(double Count, double SumSeconds, double Errors, IReadOnlyDictionary<double, double> Buckets)
 {
+    /// <summary>The start of every line read; a scrape's other lines (runtime, Kestrel...) are skipped unparsed.</summary>
+    public const string MetricPrefix = "http_server_request_duration_seconds_";
     public const string CountMetric = "http_server_request_duration_seconds_count";
     public const string SumMetric = "http_server_request_duration_seconds_sum";
     public const string BucketMetric = "http_server_request_duration_seconds_bucket";

@@ -99,7 +99,7 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.CallDeadline);
             var text = await http.GetStringAsync(url, timeout.Token);
-            if (CalculatorRequests.From(PrometheusText.Parse(text)) is not { } totals)
+            if (CalculatorRequests.From(PrometheusText.Parse(text, CalculatorRequests.MetricPrefix)) is not { } totals)
             {
                 return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), 0, null, null));
             }
