@@ -30,7 +30,10 @@ wait_registered "$registry" "$servers"
 "${cli_cmd[@]}" dashboard --port "$dashboard" --registry "127.0.0.1:$registry" --database "127.0.0.1:$database" --log-level warning >/dev/null 2>&1 &
 dash=$!; pids+=($dash)
 wait_for_port "$dashboard"
-curl -sN "http://127.0.0.1:$dashboard/events" >/dev/null 2>&1 & pids+=($!)
+# EVENT_STREAMS=0 measures the sampling alone, with no page open.
+if [ "${EVENT_STREAMS:-1}" = 1 ]; then
+  curl -sN "http://127.0.0.1:$dashboard/events" >/dev/null 2>&1 & pids+=($!)
+fi
 for _ in $(seq 1 100); do
   listed=$(curl -s --max-time 2 "http://127.0.0.1:$dashboard/api/state" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["members"]))' 2>/dev/null || echo 0)
   [ "$listed" -ge "$servers" ] && break
