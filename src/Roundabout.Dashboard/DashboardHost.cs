@@ -54,6 +54,9 @@ public static class DashboardHost
         services.AddHostedService<HealthProber>();
         services.AddHostedService<MetricsScraper>();
         services.AddHostedService<AccumulatorReader>();
+        services.AddSingleton<History.HistoryStore>();
+        services.AddHostedService<History.HistoryRecorder>();
+        services.AddHostedService<Services.ServiceCatalog>();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -94,6 +97,7 @@ public static class DashboardHost
         }
 
         app.MapGet("/api/state", (DashboardState state) => TypedResults.Json(state.Snapshot(), DashboardJson.Default.DashboardSnapshot));
+        app.MapGet("/api/history", (History.HistoryStore history) => TypedResults.Json(history.View(), DashboardJson.Default.HistoryView));
         app.MapGet("/events", (HttpContext context, DashboardState state, EventStreamSlots slots, IHostApplicationLifetime lifetime) => EventStream.StreamAsync(context, state, slots, lifetime));
         app.MapGet("/healthz", () => TypedResults.Text("ok\n"));
     }

@@ -70,6 +70,21 @@ public sealed class DashboardOptions
     /// <summary>The most health probes, and separately the most metrics scrapes, in flight at once.</summary>
     public int MaxConcurrentProbes { get; init; } = 64;
 
+    /// <summary>How far back the charts reach; each server's history holds this over <see cref="SampleInterval"/> points.</summary>
+    public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most servers whose history is kept at once.</summary>
+    public int MaxHistoryServers { get; init; } = 64;
+
+    /// <summary>How often the registry's services and their instances are listed for the page's picker.</summary>
+    public TimeSpan ServiceRefreshInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most services listed for the picker, and the most instances kept of each.</summary>
+    public int MaxServices { get; init; } = 64;
+
+    /// <inheritdoc cref="MaxServices"/>
+    public int MaxInstancesPerService { get; init; } = 100;
+
     /// <summary>The most accumulators shown.</summary>
     public int MaxAccumulators { get; init; } = 20;
 
@@ -106,6 +121,16 @@ public sealed class DashboardOptions
         if (MaxNameLookups is < 1 or > 256 || MaxConcurrentProbes is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxNameLookups), "The name lookups in flight must be from 1 to 256, the probes from 1 to 10000.");
+        }
+
+        if (HistoryWindow < SampleInterval || HistoryWindow > TimeSpan.FromHours(1) || ServiceRefreshInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HistoryWindow), "The history window must be from one sample interval to 1 h, and the service refresh interval positive.");
+        }
+
+        if (MaxHistoryServers is < 1 or > 10_000 || MaxServices is < 1 or > 10_000 || MaxInstancesPerService is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHistoryServers), "The servers with history, the services and the instances per service kept must each be from 1 to 10000.");
         }
 
         if (TimelineLength < 1 || MaxAccumulators < 1)

@@ -45,8 +45,8 @@ public sealed class PrometheusTextTests
         var totals = CalculatorRequests.From(PrometheusText.Parse(Scrape));
 
         Assert.NotNull(totals);
-        Assert.Equal(20, totals.Value.Count);
-        Assert.Equal(0.5123, totals.Value.SumSeconds, 9);
+        Assert.Equal(20, totals.Count);
+        Assert.Equal(0.5123, totals.SumSeconds, 9);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class PrometheusTextTests
 
         var totals = CalculatorRequests.From(PrometheusText.Parse(text));
 
-        Assert.Equal(new CalculatorRequests(5, 0.25), totals);
+        Assert.Equal((5d, 0.25), (totals!.Count, totals.SumSeconds));
     }
 
     [Fact]
@@ -96,12 +96,12 @@ public sealed class PrometheusTextTests
         var time = new FakeTimeProvider();
         var tracker = new RateTracker(time);
 
-        Assert.Equal((null, null), tracker.Add(new CalculatorRequests(100, 1.0)));
+        Assert.Equal(default, tracker.Add(new CalculatorRequests(100, 1.0)));
         time.Advance(TimeSpan.FromSeconds(2));
-        var (rate, latency) = tracker.Add(new CalculatorRequests(140, 1.2));
+        var sample = tracker.Add(new CalculatorRequests(140, 1.2));
 
-        Assert.Equal(20, rate!.Value, 9);
-        Assert.Equal(5, latency!.Value, 9);
+        Assert.Equal(20, sample.RequestsPerSecond!.Value, 9);
+        Assert.Equal(5, sample.MeanLatencyMs!.Value, 9);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class PrometheusTextTests
         tracker.Add(new CalculatorRequests(10, 0.1));
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal((0d, null), tracker.Add(new CalculatorRequests(10, 0.1)));
+        Assert.Equal(new TrafficSample(0d, null, null, null, null), tracker.Add(new CalculatorRequests(10, 0.1)));
     }
 
     [Fact]
@@ -123,8 +123,51 @@ public sealed class PrometheusTextTests
         tracker.Add(new CalculatorRequests(500, 5));
         time.Advance(TimeSpan.FromSeconds(1));
 
-        Assert.Equal((null, null), tracker.Add(new CalculatorRequests(3, 0.01)));
+        Assert.Equal(default, tracker.Add(new CalculatorRequests(3, 0.01)));
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(7, tracker.Add(new CalculatorRequests(10, 0.02)).RequestsPerSecond!.Value, 9);
+    }
+
+    [Fact]
+    public void RateTracker_HistogramAndFailures_GiveP50P99AndErrorRateOfTheInterval()
+    {
+        var time = new FakeTimeProvider();
+        var tracker = new RateTracker(time);
+        const string Route = "http_route=\"/roundabout.calculator.v1.Calculator/Sum\"";
+        tracker.Add(CalculatorRequests.From(PrometheusText.Parse(HistogramScrape(Route, fast: 0, slow: 0, failed: 0)))!);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // 98 calls under 10 ms, 2 between 1 s and 2.5 s, 10 of the 100 failed.
+        var sample = tracker.Add(CalculatorRequests.From(PrometheusText.Parse(HistogramScrape(Route, fast: 98, slow: 2, failed: 10)))!);
+
+        Assert.Equal(100, sample.RequestsPerSecond!.Value, 9);
+        Assert.InRange(sample.P50Ms!.Value, 5, 10);
+        Assert.InRange(sample.P99Ms!.Value, 1000, 2500);
+        Assert.Equal(0.1, sample.ErrorRate!.Value, 9);
+    }
+
+    [Fact]
+    public void Quantile_RankInTheInfBucket_IsTheTopFiniteBound()
+    {
+        var before = new Dictionary<double, double> { [0.1] = 0, [double.PositiveInfinity] = 0 };
+        var after = new Dictionary<double, double> { [0.1] = 1, [double.PositiveInfinity] = 10 };
+
+        Assert.Equal(0.1, Quantile.Of(0.99, before, after));
+        Assert.Null(Quantile.Of(0.5, before, before));
+    }
+
+    private static string HistogramScrape(string route, int fast, int slow, int failed)
+    {
+        var ok = fast + slow - failed;
+        return $$"""
+            http_server_request_duration_seconds_bucket{{{route}},le="0.005"} 0
+            http_server_request_duration_seconds_bucket{{{route}},le="0.01"} {{fast}}
+            http_server_request_duration_seconds_bucket{{{route}},le="1"} {{fast}}
+            http_server_request_duration_seconds_bucket{{{route}},le="2.5"} {{fast + slow}}
+            http_server_request_duration_seconds_bucket{{{route}},le="+Inf"} {{fast + slow}}
+            http_server_request_duration_seconds_count{{{route}},grpc_status="0"} {{ok}}
+            http_server_request_duration_seconds_count{{{route}},grpc_status="14"} {{failed}}
+            http_server_request_duration_seconds_sum{{{route}}} {{(fast * 0.008) + (slow * 2)}}
+            """;
     }
 }

@@ -57,10 +57,11 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
             var source = external.Length == 0
                 ? AccumulatorSource.Database(options.Database)
                 : AccumulatorSource.DatabaseDespite(options.Database, external[0].Store!, external[0].Address, given: !options.FollowServerStore);
+            var started = time.GetTimestamp();
             try
             {
                 var (items, truncated) = await ReadDatabaseAsync(cancellationToken);
-                state.SetAccumulators(source, items, truncated);
+                state.SetAccumulators(source, items, truncated, time.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
             {

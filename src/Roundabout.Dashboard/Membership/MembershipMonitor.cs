@@ -113,12 +113,14 @@ internal sealed class MembershipMonitor(
                 }
 
                 var registry = options.Registries[Volatile.Read(ref _current)];
+                var started = time.GetTimestamp();
                 try
                 {
                     var reply = await new RegistryApi.RegistryClient(channels.For(registry)).ListInstancesAsync(
                         new ListInstancesRequest { Service = options.Service },
                         deadline: time.GetUtcNow().UtcDateTime + options.CallDeadline,
                         cancellationToken: stoppingToken);
+                    state.RegistryRoundTrip(time.GetElapsedTime(started).TotalMilliseconds);
                     state.RefreshRenewals(reply.Instances.Select(Member.From));
                     if (_watchOpen)
                     {

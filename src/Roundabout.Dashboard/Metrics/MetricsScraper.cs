@@ -99,13 +99,13 @@ internal sealed class MetricsScraper(DashboardOptions options, DashboardState st
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.CallDeadline);
             var text = await http.GetStringAsync(url, timeout.Token);
-            if (CalculatorRequests.From(PrometheusText.Parse(text)) is not { } totals)
+            if (CalculatorRequests.From(PrometheusText.Parse(text, CalculatorRequests.MetricPrefix)) is not { } totals)
             {
                 return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), 0, null, null));
             }
 
-            var (rate, latency) = entry.Tracker.Add(totals);
-            return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), rate, latency, null));
+            var sample = entry.Tracker.Add(totals);
+            return (address, new TrafficView(TrafficSource.Metrics, url.ToString(), sample.RequestsPerSecond, sample.MeanLatencyMs, null, sample.P50Ms, sample.P99Ms, sample.ErrorRate));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -14,12 +14,13 @@ internal sealed record PrometheusSample(string Name, IReadOnlyDictionary<string,
 /// </summary>
 internal static class PrometheusText
 {
-    public static IEnumerable<PrometheusSample> Parse(string text)
+    /// <summary>The samples of <paramref name="text"/>; with <paramref name="namePrefix"/>, only those whose line starts with it (the rest are not parsed at all).</summary>
+    public static IEnumerable<PrometheusSample> Parse(string text, string? namePrefix = null)
     {
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd('\r').Trim();
-            if (line.Length == 0 || line[0] == '#')
+            if (line.Length == 0 || line[0] == '#' || (namePrefix is not null && !line.StartsWith(namePrefix, StringComparison.Ordinal)))
             {
                 continue;
             }

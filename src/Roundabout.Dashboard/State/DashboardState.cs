@@ -18,6 +18,8 @@ internal sealed class DashboardState
     private readonly Queue<TimelineEntry> _timeline = new();
     private RegistryView _registry;
     private AccumulatorsView _accumulators;
+    private ServicesView _services = ServicesView.Empty;
+    private History.HistorySample? _latest;
     private bool _listed;
     private long _version;
     private TaskCompletionSource _changed = NewSignal();
@@ -65,7 +67,7 @@ internal sealed class DashboardState
                 m.Suspect,
                 _health.GetValueOrDefault(m.Address) ?? HealthView.Pending,
                 _traffic.GetValueOrDefault(m.Address) ?? TrafficView.None)).ToArray();
-            return new DashboardSnapshot(_version, _time.GetUtcNow(), _options.Service, _registry, members, _timeline.Reverse().ToArray(), _accumulators);
+            return new DashboardSnapshot(_version, _time.GetUtcNow(), _options.Service, _registry, members, _timeline.Reverse().ToArray(), _accumulators, _services, _latest);
         }
     }
 
@@ -210,6 +212,49 @@ internal sealed class DashboardState
         }
     }
 
+    /// <summary>How long the registry took to answer the last ListInstances.</summary>
+    public void RegistryRoundTrip(double milliseconds)
+    {
+        lock (_gate)
+        {
+            _registry = _registry with { RoundTripMs = milliseconds };
+        }
+    }
+
+    public void SetServices(IReadOnlyList<ServiceView> services, bool truncated)
+    {
+        lock (_gate)
+        {
+            _services = new ServicesView(services, truncated, _time.GetUtcNow(), null);
+            ChangedLocked();
+        }
+    }
+
+    /// <summary>The registry did not list its services: the last list stays, marked as such.</summary>
+    public void ServicesUnreadable(string error)
+    {
+        lock (_gate)
+        {
+            if (_services.Error == error)
+            {
+                return;
+            }
+
+            _services = _services with { Error = error };
+            ChangedLocked();
+        }
+    }
+
+    /// <summary>The history's newest points, sent with the next snapshots so open pages extend their charts.</summary>
+    public void SetLatestSample(History.HistorySample sample)
+    {
+        lock (_gate)
+        {
+            _latest = sample;
+            ChangedLocked();
+        }
+    }
+
     public void RegistryUnreachable(string registry, string error)
     {
         lock (_gate)
@@ -262,13 +307,14 @@ internal sealed class DashboardState
         }
     }
 
-    public void SetAccumulators(AccumulatorSource source, IReadOnlyList<AccumulatorView> items, bool truncated)
+    public void SetAccumulators(AccumulatorSource source, IReadOnlyList<AccumulatorView> items, bool truncated, double? roundTripMs = null)
     {
         lock (_gate)
         {
             _accumulators = _accumulators with
             {
                 Reachable = true, Source = source.Description, Listed = source.Listed, Items = items, Truncated = truncated, ReadAt = _time.GetUtcNow(), Error = null,
+                RoundTripMs = roundTripMs,
             };
             ChangedLocked();
         }

@@ -16,6 +16,12 @@ internal static class EventStream
 {
     private static readonly TimeSpan _keepAlive = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The shortest gap between two snapshots on one stream: the samplers each change the state
+    /// once a second, so without it a page would get one snapshot per sampler; changes meanwhile are sent together.
+    /// </summary>
+    private static readonly TimeSpan _coalesce = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long a refused page is asked to wait before it tries again.</summary>
     private const int RetryAfterSeconds = 5;
 
@@ -63,6 +69,7 @@ internal static class EventStream
                     await JsonSerializer.SerializeAsync(response.Body, snapshot, DashboardJson.Default.DashboardSnapshot, stop.Token);
                     await response.WriteAsync("\n\n", stop.Token);
                     await response.Body.FlushAsync(stop.Token);
+                    await Task.Delay(_coalesce, stop.Token);
                 }
 
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);

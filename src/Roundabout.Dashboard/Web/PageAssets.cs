@@ -9,6 +9,7 @@ internal sealed class PageAssets
     [
         ("/", "wwwroot/index.html", "text/html; charset=utf-8"),
         ("/dashboard.css", "wwwroot/dashboard.css", "text/css; charset=utf-8"),
+        ("/charts.js", "wwwroot/charts.js", "text/javascript; charset=utf-8"),
         ("/dashboard.js", "wwwroot/dashboard.js", "text/javascript; charset=utf-8"),
     ];
 

@@ -11,6 +11,11 @@
     checking: ["\u2026", "checking"],
   };
 
+  const charts = window.RoundaboutCharts;
+  const history = { servers: {}, system: [], windowMs: 300000, lastAt: 0 };
+  let chosen = null;
+  let last = null;
+
   function el(tag, text, className) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) {
@@ -56,6 +61,7 @@
 
   function renderServers(snapshot) {
     const body = document.querySelector("#servers tbody");
+    const slow = slowServers();
     const rows = snapshot.members.map(function (member) {
       const row = el("tr");
       row.dataset.address = member.address;
@@ -68,6 +74,17 @@
 
       const address = el("th", member.address);
       address.scope = "row";
+      const faults = member.metadata.faults;
+      if (faults) {
+        row.dataset.faults = faults;
+        address.append(el("span", "faults: " + faults, "badge badge-faults"));
+      }
+      const slowness = slow[member.address];
+      if (slowness) {
+        row.classList.add("slow");
+        row.dataset.slow = "true";
+        address.append(el("span", "slow: p99 " + ms(slowness.p99) + " vs peers' " + ms(slowness.peers), "badge badge-slow"));
+      }
       row.append(address);
 
       const health = member.health;
@@ -85,7 +102,9 @@
         } else {
           withDetail(rate, traffic.requestsPerSecond === null ? "\u2026" : traffic.requestsPerSecond.toFixed(1), "from metrics");
         }
-        withDetail(latency, traffic.meanLatencyMs === null ? "\u2014" : ms(traffic.meanLatencyMs), "mean per request, from metrics");
+        withDetail(latency, traffic.meanLatencyMs === null ? "\u2014" : ms(traffic.meanLatencyMs),
+          "mean per request, from metrics" + (traffic.p99Ms === null ? "" : "; p50 " + ms(traffic.p50Ms) + ", p99 " + ms(traffic.p99Ms)) +
+          (traffic.errorRate ? "; " + (traffic.errorRate * 100).toFixed(1) + "% failed" : ""));
       } else {
         withDetail(rate, "\u2014", "no metrics endpoint");
         withDetail(latency, health.roundTripMs === null ? "\u2014" : ms(health.roundTripMs), "health-probe round trip");
@@ -98,25 +117,213 @@
 
       row.append(el("td", member.suspect ? "\u26a0 yes" : "no", member.suspect ? "suspect-yes" : "suspect-no"));
 
-      const metadataCell = el("td", null, "metadata-cell");
-      const keys = Object.keys(member.metadata).sort();
-      if (keys.length === 0) {
-        metadataCell.textContent = "\u2014";
-      } else {
-        const list = el("ul", null, "metadata");
-        keys.forEach(function (key) {
-          const item = el("li", key + "=" + member.metadata[key]);
-          item.dataset.key = key;
-          list.append(item);
-        });
-        metadataCell.append(list);
-      }
-      row.append(metadataCell);
+      row.append(metadataCell(member.metadata));
       return row;
     });
     body.replaceChildren.apply(body, rows);
     document.getElementById("servers-empty").hidden = rows.length !== 0;
     document.getElementById("server-count").textContent = "(" + rows.length + ")";
+  }
+
+  function metadataCell(metadata) {
+    const cell = el("td", null, "metadata-cell");
+    const keys = Object.keys(metadata).sort();
+    if (keys.length === 0) {
+      cell.textContent = "\u2014";
+    } else {
+      const list = el("ul", null, "metadata");
+      keys.forEach(function (key) {
+        const item = el("li", key + "=" + metadata[key]);
+        item.dataset.key = key;
+        list.append(item);
+      });
+      cell.append(list);
+    }
+    return cell;
+  }
+
+  // The recent p99 of each server (the mean of its last five within 15 s); a server is slow when
+  // its p99 is at least 50 ms and over four times the median of its peers'.
+  function slowServers() {
+    const recent = {};
+    const since = history.lastAt - 15000;
+    Object.keys(history.servers).forEach(function (address) {
+      const values = history.servers[address].filter(function (p) { return p.t >= since && p.p99Ms !== null; }).slice(-5);
+      if (values.length > 0) {
+        recent[address] = values.reduce(function (sum, p) { return sum + p.p99Ms; }, 0) / values.length;
+      }
+    });
+    const result = {};
+    Object.keys(recent).forEach(function (address) {
+      const peers = Object.keys(recent).filter(function (a) { return a !== address; }).map(function (a) { return recent[a]; }).sort(function (a, b) { return a - b; });
+      if (peers.length === 0) {
+        return;
+      }
+      const median = peers.length % 2 === 1 ? peers[(peers.length - 1) / 2] : (peers[peers.length / 2 - 1] + peers[peers.length / 2]) / 2;
+      if (recent[address] >= 50 && recent[address] > 4 * median) {
+        result[address] = { p99: recent[address], peers: median };
+      }
+    });
+    return result;
+  }
+
+  function point(p) {
+    return { t: new Date(p.at).getTime(), requestsPerSecond: p.requestsPerSecond, p50Ms: p.p50Ms, p99Ms: p.p99Ms, errorRate: p.errorRate, probeMs: p.probeMs };
+  }
+
+  function systemPoint(p) {
+    return { t: new Date(p.at).getTime(), registryMs: p.registryUp ? p.registryMs : null, databaseMs: p.databaseUp ? p.databaseMs : null,
+      commitsPerSecond: p.commitsPerSecond, accumulators: p.accumulators };
+  }
+
+  function trim() {
+    const since = history.lastAt - history.windowMs;
+    Object.keys(history.servers).forEach(function (address) {
+      history.servers[address] = history.servers[address].filter(function (p) { return p.t >= since; });
+      if (history.servers[address].length === 0) {
+        delete history.servers[address];
+      }
+    });
+    history.system = history.system.filter(function (p) { return p.t >= since; });
+  }
+
+  function addSample(sample) {
+    const at = new Date(sample.at).getTime();
+    if (at <= history.lastAt) {
+      return false;
+    }
+    history.lastAt = at;
+    Object.keys(sample.servers).forEach(function (address) {
+      (history.servers[address] = history.servers[address] || []).push(point(sample.servers[address]));
+    });
+    history.system.push(systemPoint(sample.system));
+    trim();
+    return true;
+  }
+
+  function loadHistory() {
+    fetch("api/history", { cache: "no-store" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (view) {
+      if (!view) {
+        return;
+      }
+      history.windowMs = view.windowSeconds * 1000;
+      history.servers = {};
+      Object.keys(view.servers).forEach(function (address) {
+        history.servers[address] = view.servers[address].map(point);
+      });
+      history.system = view.system.map(systemPoint);
+      const times = history.system.map(function (p) { return p.t; });
+      history.lastAt = Math.max.apply(null, [history.lastAt].concat(times));
+      drawCharts();
+      if (last) {
+        render(last);
+      }
+    }).catch(function () { /* the live samples still arrive */ });
+  }
+
+  function drawCharts() {
+    const now = history.lastAt;
+    const slow = slowServers();
+    const addresses = Object.keys(history.servers).sort();
+    const serverSeries = function (field, scale) {
+      return addresses.map(function (address, i) {
+        return {
+          name: address, colour: charts.colour(i), slow: !!slow[address],
+          points: history.servers[address].map(function (p) { return [p.t, p[field] === null || p[field] === undefined ? null : p[field] * scale]; }),
+        };
+      });
+    };
+    charts.draw(document.querySelector("svg[data-chart=rate]"), serverSeries("requestsPerSecond", 1), now, history.windowMs);
+    charts.draw(document.querySelector("svg[data-chart=p50]"), serverSeries("p50Ms", 1), now, history.windowMs);
+    charts.draw(document.querySelector("svg[data-chart=p99]"), serverSeries("p99Ms", 1), now, history.windowMs);
+    charts.draw(document.querySelector("svg[data-chart=errors]"), serverSeries("errorRate", 100), now, history.windowMs);
+    const systemSeries = function (name, colour, pick) {
+      return { name: name, colour: colour, points: history.system.map(function (p) { const v = pick(p); return [p.t, v === null || v === undefined ? null : v]; }) };
+    };
+    charts.draw(document.querySelector("svg[data-chart=system]"), [
+      systemSeries("registry", "#0969da", function (p) { return p.registryMs; }),
+      systemSeries("database", "#8250df", function (p) { return p.databaseMs; }),
+    ], now, history.windowMs);
+    charts.draw(document.querySelector("svg[data-chart=commits]"), [
+      systemSeries("commits", "#1a7f37", function (p) { return p.commitsPerSecond; }),
+    ], now, history.windowMs);
+    const names = {};
+    history.system.forEach(function (p) { Object.keys(p.accumulators || {}).forEach(function (n) { names[n] = true; }); });
+    charts.draw(document.querySelector("svg[data-chart=accumulators]"), Object.keys(names).sort().map(function (name, i) {
+      return systemSeries(name, charts.colour(i + 3), function (p) {
+        const v = p.accumulators ? p.accumulators[name] : undefined;
+        return v === undefined ? null : Math.log10(Math.max(1, Math.abs(v)));
+      });
+    }), now, history.windowMs);
+
+    const legend = document.getElementById("legend");
+    legend.replaceChildren.apply(legend, addresses.map(function (address, i) {
+      const item = el("li", null, slow[address] ? "slow" : "");
+      const swatch = el("span", null, "swatch");
+      swatch.style.background = slow[address] ? "#cf222e" : charts.colour(i);
+      item.append(swatch, el("span", address + (slow[address] ? " (slow)" : "")));
+      return item;
+    }));
+  }
+
+  function renderPicker(snapshot) {
+    const picker = document.getElementById("service-picker");
+    const services = snapshot.services;
+    const names = services.items.map(function (s) { return s.name; });
+    if (names.indexOf(snapshot.service) < 0) {
+      names.unshift(snapshot.service);
+    }
+    if (chosen === null) {
+      chosen = snapshot.service;
+    }
+    if (names.indexOf(chosen) < 0) {
+      names.push(chosen);
+    }
+    const current = Array.from(picker.options).map(function (o) { return o.value + "|" + o.textContent; }).join("\n");
+    const options = names.map(function (name) {
+      const item = services.items.find(function (s) { return s.name === name; });
+      const option = el("option", name + (item ? " (" + item.instances + ")" : name === snapshot.service ? "" : " (gone)"));
+      option.value = name;
+      return option;
+    });
+    if (options.map(function (o) { return o.value + "|" + o.textContent; }).join("\n") !== current) {
+      picker.replaceChildren.apply(picker, options);
+    }
+    picker.value = chosen;
+    document.getElementById("services-status").textContent = services.error
+      ? "\u2717 cannot list the services (" + services.error + ")"
+      : services.truncated ? "the registry has more services than the dashboard lists" : "";
+  }
+
+  function renderOtherService(snapshot) {
+    const followed = chosen === null || chosen === snapshot.service;
+    document.getElementById("followed-panels").hidden = !followed;
+    document.getElementById("other-service").hidden = followed;
+    document.body.dataset.service = followed ? snapshot.service : chosen;
+    if (followed) {
+      return;
+    }
+    const service = snapshot.services.items.find(function (s) { return s.name === chosen; });
+    const members = service ? service.members : [];
+    document.getElementById("other-name").textContent = "\u201c" + chosen + "\u201d";
+    document.getElementById("other-count").textContent = "(" + members.length + (service && service.truncated ? " shown of " + service.instances : "") + ")";
+    const body = document.querySelector("#instances tbody");
+    body.replaceChildren.apply(body, members.map(function (member) {
+      const row = el("tr");
+      row.dataset.address = member.address;
+      if (member.suspect) {
+        row.classList.add("suspect");
+      }
+      const address = el("th", member.address);
+      address.scope = "row";
+      const renewed = el("td", null, "renewed");
+      withDetail(renewed, age(snapshot.now, member.lastRenewedAt), member.lastRenewedAt ? "at " + clock(member.lastRenewedAt) : null);
+      row.append(address, renewed, el("td", member.suspect ? "\u26a0 yes" : "no", member.suspect ? "suspect-yes" : "suspect-no"), metadataCell(member.metadata));
+      return row;
+    }));
+    document.getElementById("instances-empty").hidden = members.length !== 0;
   }
 
   function renderAccumulators(snapshot) {
@@ -190,6 +397,12 @@
   }
 
   function render(snapshot) {
+    last = snapshot;
+    if (snapshot.latest && addSample(snapshot.latest)) {
+      drawCharts();
+    }
+    renderPicker(snapshot);
+    renderOtherService(snapshot);
     renderRegistry(snapshot);
     renderServers(snapshot);
     renderAccumulators(snapshot);
@@ -201,6 +414,7 @@
     const status = document.getElementById("connection");
     const source = new EventSource("events");
     source.addEventListener("open", function () {
+      loadHistory();
       status.textContent = "\u25cf Live";
       status.classList.remove("lost");
       status.classList.add("live");
@@ -214,6 +428,13 @@
       status.classList.add("lost");
     });
   }
+
+  document.getElementById("service-picker").addEventListener("change", function (event) {
+    chosen = event.target.value;
+    if (last) {
+      render(last);
+    }
+  });
 
   connect();
 })();

@@ -22,7 +22,8 @@ internal sealed class DashboardCluster : IAsyncDisposable
 
     public string RegistryAddress => $"localhost:{RegistryPort}";
 
-    public static async Task<DashboardCluster> StartAsync(int servers)
+    /// <summary>Starts the cluster; each server gets <paramref name="serverArgs"/> (such as its metrics port).</summary>
+    public static async Task<DashboardCluster> StartAsync(int servers, params string[] serverArgs)
     {
         var cluster = new DashboardCluster();
         try
@@ -32,7 +33,7 @@ internal sealed class DashboardCluster : IAsyncDisposable
             cluster.DatabasePort = await database.WaitForPortAsync(Stamp + @"\[Database\] Shared Memory running on port :(?<port>\d+)$", TimeSpan.FromSeconds(90));
             for (var i = 0; i < servers; i++)
             {
-                await cluster.StartServerAsync();
+                await cluster.StartServerAsync(serverArgs);
             }
 
             var dashboard = cluster.Track(CliProcess.Start(
