@@ -35,6 +35,7 @@ public sealed partial class OptionErrorTests
         ["--renew-interval"] = ["-1s"],
         ["--backend"] = ["mysql://x"],
         ["--policy"] = ["random"],
+        ["--service"] = ["a/b", " "],
         ["--deadline"] = ["soon"],
         ["--attempt-timeout"] = ["5 parsecs"],
         ["--duration"] = ["forever"],

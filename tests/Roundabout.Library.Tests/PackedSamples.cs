@@ -12,7 +12,7 @@ public sealed class PackedSamples : IAsyncLifetime
     private static readonly string[] _packed = ["Roundabout.Contracts", "Roundabout.Client", "Roundabout.Registration", "Roundabout.ServiceDiscovery", "Roundabout.Cli"];
     private static readonly TimeSpan _commandTimeout = TimeSpan.FromMinutes(8);
 
-    public string Version { get; } = $"0.3.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public string Version { get; } = $"1.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"roundabout-samples-{Guid.NewGuid():N}");
 
