@@ -34,6 +34,14 @@ public sealed record StoreAddress(StoreKind Kind, IReadOnlyList<EndpointAddress>
         _ => "the database at ",
     } + string.Join(',', Endpoints);
 
+    /// <summary>What to check when it cannot be reached, said after its name in an error.</summary>
+    public string RunningAdvice => Kind switch
+    {
+        StoreKind.Redis => "check that Redis is running",
+        StoreKind.Etcd => "check that a majority of its members run",
+        _ => $"check that the database is running ('roundabout database --port {Endpoints[0].Port}')",
+    };
+
     public override string ToString() =>
         Kind switch { StoreKind.Redis => RedisScheme, StoreKind.Etcd => EtcdScheme, _ => EmbeddedScheme } + string.Join(',', Endpoints);
 

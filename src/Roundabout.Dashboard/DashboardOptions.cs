@@ -89,7 +89,7 @@ public sealed class DashboardOptions
     public int MaxAccumulators { get; init; } = 20;
 
     /// <summary>Whether <paramref name="name"/> is a name a server accepts for an accumulator.</summary>
-    public static bool IsValidAccumulatorName(string name) => Roundabout.Dashboard.Accumulators.AccumulatorKeyNames.IsValidName(name);
+    public static bool IsValidAccumulatorName(string name) => AccumulatorKeys.IsValidName(name);
 
     public void Validate()
     {

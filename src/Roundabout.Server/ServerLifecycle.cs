@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Roundabout.Contracts;
 using Roundabout.Hosting;
@@ -107,23 +106,27 @@ internal sealed class ServerLifecycle(
 
                 return;
             }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            catch (StoreFailureException ex) when (ex.Kind == StoreFailureKind.Unauthorized)
             {
                 // A missing or wrong token does not fix itself: stop, as a refusing registry does.
-                Log.DatabaseRefused(logger, options.EffectiveStore.ToString(), ex.Status.Detail);
-                throw new InvalidOperationException(ex.Status.Detail, ex);
+                Log.DatabaseRefused(logger, options.EffectiveStore.ToString(), ex.Cause);
+                throw new InvalidOperationException(ex.Cause, ex);
             }
-            catch (Exception ex) when (ex is RpcException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (StoreFailureException ex) when (ex.OutcomeKnown)
             {
-                var reason = ex is RpcException rpc ? rpc.Status.Detail : ex.Message;
+                // The store answered (with a value it cannot use, say): each call will report that.
+                return;
+            }
+            catch (StoreFailureException ex) when (!cancellationToken.IsCancellationRequested)
+            {
                 var report = failures.Fail();
                 if (report.Log == FailureLog.First)
                 {
-                    Log.DatabaseUnreachable(logger, named, reason, HumanDuration.Format(delay));
+                    Log.DatabaseUnreachable(logger, named, ex.Cause, HumanDuration.Format(delay));
                 }
                 else if (report.Log == FailureLog.Summary)
                 {
-                    Log.StoreStillUnreachable(logger, HumanDuration.Format(report.For), report.Attempts, named, reason, HumanDuration.Format(longest));
+                    Log.StoreStillUnreachable(logger, HumanDuration.Format(report.For), report.Attempts, named, ex.Cause, HumanDuration.Format(longest));
                 }
 
                 await Task.Delay(delay, timeProvider, cancellationToken);

@@ -45,7 +45,7 @@ internal static class BenchCommand
         {
             Description = "The accumulator multiply uses, kept apart from the global one.",
             DefaultValueFactory = _ => "bench",
-            Validators = { r => { if (!Server.Accumulators.AccumulatorKeys.IsValidName(r.GetValueOrDefault<string>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example bench."); } } },
+            Validators = { r => { if (!AccumulatorKeys.IsValidName(r.GetValueOrDefault<string>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example bench."); } } },
         };
         var factor = new Option<string>("--factor")
         {

@@ -36,7 +36,7 @@ internal static class ClientCallCommands
         {
             Description = "Your own request id (1 to 64 letters, digits, '-', '_' or '.'): the same id sent again, by any process, returns the first " +
                 "result and applies nothing, for 10 minutes. Without it, the multiply is the next call of this command's client session.",
-            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } id && !Server.Accumulators.AccumulatorKeys.IsValidRequestId(id)) { r.AddError("--request-id takes 1 to 64 letters, digits, '-', '_' or '.', for example order-17."); } } },
+            Validators = { r => { if (r.GetValueOrDefault<string?>() is { } id && !AccumulatorKeys.IsValidRequestId(id)) { r.AddError("--request-id takes 1 to 64 letters, digits, '-', '_' or '.', for example order-17."); } } },
         };
         var command = new Command(
             "multiply",
@@ -97,6 +97,6 @@ internal static class ClientCallCommands
     private static Option<string?> NameOption() => new("--name")
     {
         Description = $"The accumulator's name. Default: {ServiceNames.GlobalAccumulator}, the exercise's GlobalAccumulator.",
-        Validators = { r => { if (!Server.Accumulators.AccumulatorKeys.IsValidName(r.GetValueOrDefault<string?>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example mine."); } } },
+        Validators = { r => { if (!AccumulatorKeys.IsValidName(r.GetValueOrDefault<string?>() ?? string.Empty)) { r.AddError("--name takes 1 to 64 letters, digits, '-', '_' or '.', for example mine."); } } },
     };
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Roundabout.Cli.Verify;
-using Roundabout.Server.Accumulators;
+using Roundabout.Contracts;
 
 namespace Roundabout.Cli.Commands;
 

@@ -100,14 +100,14 @@ internal sealed class AccumulatorReader(DashboardOptions options, DashboardState
     {
         var database = new DatabaseApi.DatabaseClient(channels.For(options.Database));
         var headers = options.DatabaseToken is { } token ? new Metadata { BearerHeader.For(token) } : null;
-        var listed = await database.ListAsync(new ListRequest { Prefix = AccumulatorKeyNames.Prefix }, headers, Deadline(), cancellationToken);
-        var found = listed.Items.Select(i => AccumulatorKeyNames.NameOf(i.Key)).OfType<string>().Order(StringComparer.Ordinal);
+        var listed = await database.ListAsync(new ListRequest { Prefix = AccumulatorKeys.Prefix }, headers, Deadline(), cancellationToken);
+        var found = listed.Items.Select(i => AccumulatorKeys.NameOf(i.Key)).OfType<string>().Order(StringComparer.Ordinal);
         var all = options.Accumulators.Concat(found).Distinct(StringComparer.Ordinal).ToArray();
         var names = all.Take(options.MaxAccumulators).ToArray();
 
         var items = await Task.WhenAll(names.Select(async name =>
         {
-            var reply = await database.GetAsync(new GetRequest { Key = AccumulatorKeyNames.ValueKey(name) }, headers, Deadline(), cancellationToken);
+            var reply = await database.GetAsync(new GetRequest { Key = AccumulatorKeys.Value(name) }, headers, Deadline(), cancellationToken);
             return reply.Found
                 ? new AccumulatorView(name, Encoding.ASCII.GetString(reply.Item.Value.Span), reply.Item.Version, true)
                 : new AccumulatorView(name, "1", 0, false);

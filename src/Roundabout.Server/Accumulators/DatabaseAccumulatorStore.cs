@@ -33,17 +33,20 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
     public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken) =>
         _combiner.MultiplyAsync(name, factor, dedupe, cancellationToken);
 
+    /// <summary>The embedded database these accumulators live in, as errors name it.</summary>
+    public StoreAddress Store => _options.EffectiveStore;
+
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {
-        var reply = await _database.GetAsync(new GetRequest { Key = AccumulatorKeys.Value(name) }, deadline: Deadline(), cancellationToken: cancellationToken);
-        return reply.Found ? AccumulatorKeys.Decode(reply.Item.Value.Span) : BigInteger.One;
+        var reply = await CallAsync(o => _database.GetAsync(new GetRequest { Key = AccumulatorKeys.Value(name) }, o), cancellationToken);
+        return reply.Found ? StoreFailures.Decode(Store, name, reply.Item.Value.Span) : BigInteger.One;
     }
 
-    public async Task ResetAsync(string name, CancellationToken cancellationToken) =>
-        await _database.PutAsync(
-            new PutRequest { Key = AccumulatorKeys.Value(name), Value = ByteString.CopyFrom(AccumulatorKeys.Encode(BigInteger.One)) },
-            deadline: Deadline(),
-            cancellationToken: cancellationToken);
+    public Task ResetAsync(string name, CancellationToken cancellationToken) => PutAsync(name, BigInteger.One, cancellationToken);
+
+    /// <summary>Writes the value with a plain Put: a reset, or the unsafe multiply's write back.</summary>
+    internal async Task PutAsync(string name, BigInteger value, CancellationToken cancellationToken) =>
+        await CallAsync(o => _database.PutAsync(new PutRequest { Key = AccumulatorKeys.Value(name), Value = ByteString.CopyFrom(AccumulatorKeys.Encode(value)) }, o), cancellationToken);
 
     private async Task<MultiplyOutcome[]> WriteAsync(string name, IReadOnlyList<PendingMultiply> batch, CancellationToken cancellationToken)
     {
@@ -79,6 +82,10 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
         {
             throw new AccumulatorOverflowException(name);
         }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
 
         var outcomes = new MultiplyOutcome[batch.Count];
         for (var i = 0; i < outcomes.Length; i++)
@@ -86,7 +93,7 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
             var result = reply.Results[i];
             outcomes[i] = result.Refusal switch
             {
-                SessionRefusal.None => new MultiplyOutcome(AccumulatorKeys.Decode(result.Value.Span), result.Replayed),
+                SessionRefusal.None => new MultiplyOutcome(StoreFailures.Decode(Store, name, result.Value.Span), result.Replayed),
                 SessionRefusal.AlreadyConfirmed => MultiplyOutcome.Refused(SessionDecision.AlreadyConfirmed),
                 SessionRefusal.UnknownSession => MultiplyOutcome.Refused(SessionDecision.UnknownSession),
                 _ => MultiplyOutcome.Refused(SessionDecision.TooManyInFlight),
@@ -95,6 +102,32 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
 
         return outcomes;
     }
+
+    private async Task<T> CallAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken));
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(ex);
+        }
+    }
+
+    /// <summary>
+    /// The database's refusals applied nothing: a full disk (ResourceExhausted), a key that holds no
+    /// number or no session record (FailedPrecondition), a missing token. Anything else left it unanswered.
+    /// </summary>
+    private Exception Failure(RpcException ex) => ex.StatusCode switch
+    {
+        StatusCode.Cancelled => ex,
+        StatusCode.ResourceExhausted => new StoreFailureException(Store, StoreFailureKind.Refused, $"refused the request: {ex.Status.Detail}", cause: ex.Status.Detail, inner: ex),
+        StatusCode.FailedPrecondition => new StoreFailureException(Store, StoreFailureKind.CorruptValue, $"refused the request: {ex.Status.Detail}", cause: ex.Status.Detail, inner: ex),
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => new StoreFailureException(
+            Store, StoreFailureKind.Unauthorized, $"refused this server's call ({ex.Status.Detail})", "the server needs --database-token set to the database's token", ex.Status.Detail, ex),
+        _ => StoreFailures.Unreachable(Store, ex, _options.CallDeadline),
+    };
 
     private DateTime Deadline() => _timeProvider.GetUtcNow().UtcDateTime + _options.CallDeadline;
 }

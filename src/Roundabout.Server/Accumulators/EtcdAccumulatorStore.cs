@@ -57,7 +57,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
 
     public EtcdAccumulatorStore(IReadOnlyList<EndpointAddress> endpoints, ServerHostOptions options, TimeProvider time, ServerMetrics? metrics = null)
     {
-        Description = StoreAddress.EtcdScheme + string.Join(',', endpoints);
+        Store = StoreAddress.Etcd(endpoints);
         _client = new EtcdClient(string.Join(',', endpoints.Select(e => e.ToHttpUri().ToString().TrimEnd('/'))));
         var connection = _client.GetConnection();
         _kv = connection.KVClient;
@@ -67,7 +67,8 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         _combiner = new MultiplyCombiner(WriteAsync, Math.Min(options.MultiplyBatch, MaxBatch), queueSingles: true, metrics);
     }
 
-    public string Description { get; }
+    /// <summary>The etcd these accumulators live in, as errors name it.</summary>
+    public StoreAddress Store { get; }
 
     public Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken) =>
         _combiner.MultiplyAsync(name, factor, dedupe, cancellationToken);
@@ -75,7 +76,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
     public async Task<BigInteger> GetAsync(string name, CancellationToken cancellationToken)
     {
         var reply = await CallAsync(o => _kv.RangeAsync(new RangeRequest { Key = Key(AccumulatorKeys.Value(name)) }, o), cancellationToken);
-        return reply.Kvs.Count == 0 ? BigInteger.One : AccumulatorKeys.Decode(reply.Kvs[0].Value.Span);
+        return reply.Kvs.Count == 0 ? BigInteger.One : StoreFailures.Decode(Store, name, reply.Kvs[0].Value.Span);
     }
 
     public async Task ResetAsync(string name, CancellationToken cancellationToken) =>
@@ -129,19 +130,19 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         }
         else
         {
-            (value, modRevision) = await ReadAsync(valueKey, sessionOrder, sessions, cancellationToken);
+            (value, modRevision) = await ReadAsync(name, valueKey, sessionOrder, sessions, cancellationToken);
             confirmed = true;
         }
 
         for (var attempt = 1; open.Count > 0; attempt++)
         {
-            var plan = Plan(value, sessions, batch, sessionKeys, open);
+            var plan = Plan(name, value, sessions, batch, sessionKeys, open);
             if (plan is null && !confirmed)
             {
                 // The guesses may be stale: only what was read back from etcd can refuse a multiply.
-                (value, modRevision) = await ReadAsync(valueKey, sessionOrder, sessions, cancellationToken);
+                (value, modRevision) = await ReadAsync(name, valueKey, sessionOrder, sessions, cancellationToken);
                 confirmed = true;
-                plan = Plan(value, sessions, batch, sessionKeys, open);
+                plan = Plan(name, value, sessions, batch, sessionKeys, open);
             }
 
             if (plan is null)
@@ -198,7 +199,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
 
             // The else branch read the value, the session records and every dedupe record: answer
             // the replays of request ids, and decide the rest again on what etcd holds.
-            (value, modRevision) = Load(reply.Responses, sessionOrder, sessions);
+            (value, modRevision) = Load(name, reply.Responses, sessionOrder, sessions);
             confirmed = true;
             var stillOpen = new List<int>(open.Count);
             var response = 1 + sessionOrder.Count;
@@ -206,7 +207,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
             {
                 if (batch[index].RequestId is not null && reply.Responses[response++].ResponseRange.Kvs.FirstOrDefault() is { } first)
                 {
-                    outcomes[index] = new MultiplyOutcome(AccumulatorKeys.Decode(first.Value.Span), Replayed: true);
+                    outcomes[index] = new MultiplyOutcome(StoreFailures.Decode(Store, name, first.Value.Span), Replayed: true);
                 }
                 else
                 {
@@ -217,7 +218,10 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
             open = stillOpen;
             if (open.Count > 0 && attempt >= MaxAttempts)
             {
-                throw new AccumulatorContentionException(name, attempt);
+                throw new StoreFailureException(
+                    Store,
+                    StoreFailureKind.Contention,
+                    $"changed accumulator '{name}' under {attempt} attempts in a row (other servers writing); the multiply was not applied, so it is safe to send again");
             }
 
             if (open.Count > 0 && attempt > 1)
@@ -242,7 +246,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
     /// earlier ones left it, as the embedded database does), the value to put (null when nothing
     /// applies) and the encoded session records that changed. Null when a product passes the cap.
     /// </summary>
-    private Attempt? Plan(BigInteger value, Dictionary<string, StoredSession> stored, IReadOnlyList<PendingMultiply> batch, string?[] sessionKeys, List<int> open)
+    private Attempt? Plan(string name, BigInteger value, Dictionary<string, StoredSession> stored, IReadOnlyList<PendingMultiply> batch, string?[] sessionKeys, List<int> open)
     {
         var outcomes = new MultiplyOutcome[open.Count];
         var records = new Dictionary<string, SessionRecord?>(StringComparer.Ordinal);
@@ -270,7 +274,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
 
                 if (decision == SessionDecision.Replay)
                 {
-                    outcomes[k] = new MultiplyOutcome(AccumulatorKeys.Decode(answer!), Replayed: true);
+                    outcomes[k] = new MultiplyOutcome(StoreFailures.Decode(Store, name, answer!), Replayed: true);
                     continue;
                 }
 
@@ -301,10 +305,10 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
     private SessionRecord? Decode(string key, StoredSession stored) =>
         stored.Record is null ? null
         : SessionRecord.TryDecode(stored.Record, out var record) ? record
-        : throw new InvalidDataException($"The key '{key}' in etcd at {Description} does not hold a session record, so the session cannot be checked; delete that key.");
+        : throw StoreFailures.NotASessionRecord(Store, key);
 
     /// <summary>Reads the value and the session records at one revision (a transaction with no compares).</summary>
-    private async Task<(BigInteger Value, long ModRevision)> ReadAsync(ByteString valueKey, List<string> sessionOrder, Dictionary<string, StoredSession> sessions, CancellationToken cancellationToken)
+    private async Task<(BigInteger Value, long ModRevision)> ReadAsync(string name, ByteString valueKey, List<string> sessionOrder, Dictionary<string, StoredSession> sessions, CancellationToken cancellationToken)
     {
         var txn = new TxnRequest { Success = { new RequestOp { RequestRange = new RangeRequest { Key = valueKey } } } };
         foreach (var key in sessionOrder)
@@ -313,11 +317,11 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         }
 
         var reply = await CallAsync(o => _kv.TxnAsync(txn, o), cancellationToken);
-        return Load(reply.Responses, sessionOrder, sessions);
+        return Load(name, reply.Responses, sessionOrder, sessions);
     }
 
     /// <summary>The value, then the session records in <paramref name="sessionOrder"/>, from the first ranges of a transaction's responses.</summary>
-    private static (BigInteger Value, long ModRevision) Load(RepeatedField<ResponseOp> responses, List<string> sessionOrder, Dictionary<string, StoredSession> sessions)
+    private (BigInteger Value, long ModRevision) Load(string name, RepeatedField<ResponseOp> responses, List<string> sessionOrder, Dictionary<string, StoredSession> sessions)
     {
         for (var i = 0; i < sessionOrder.Count; i++)
         {
@@ -326,7 +330,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
         }
 
         var current = responses[0].ResponseRange.Kvs.FirstOrDefault();
-        return current is null ? (BigInteger.One, 0) : (AccumulatorKeys.Decode(current.Value.Span), current.ModRevision);
+        return current is null ? (BigInteger.One, 0) : (StoreFailures.Decode(Store, name, current.Value.Span), current.ModRevision);
     }
 
     /// <summary>Keeps the session records a transaction held as the next batch's guesses, within a bound.</summary>
@@ -394,7 +398,7 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
                 Volatile.Write(ref _leases[SessionLease], null);
             }
 
-            throw new IOException($"etcd at {Description} could not serve the accumulators ({ex.StatusCode}: {ex.Status.Detail}); check that a majority of its members run, then retry.", ex);
+            throw StoreFailures.Unreachable(Store, ex, _options.CallDeadline);
         }
     }
 

@@ -16,6 +16,7 @@ public interface IAccumulatorStore
     /// the product would pass the cap, and <see cref="SessionRefusedException"/> when the session
     /// refuses the sequence, leaving the accumulator unchanged in both cases.
     /// </summary>
+    /// <remarks>Every method throws <see cref="Contracts.StoreFailureException"/> when the store fails the call.</remarks>
     Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken);
 
     /// <summary>The accumulator's value, 1 when absent.</summary>
@@ -65,7 +66,3 @@ public sealed class SessionRefusedException(string name, SessionCall call, Sessi
 /// <summary>The product would pass the cap of <see cref="Contracts.ExactInteger.MaxBits"/> bits.</summary>
 public sealed class AccumulatorOverflowException(string name)
     : Exception($"Multiplying accumulator '{name}' would pass the cap of 2^{Contracts.ExactInteger.MaxBits}; it was left unchanged. Reset it with 'roundabout reset --name {name}'.");
-
-/// <summary>Other replicas kept changing the accumulator under a compare-and-set store (etcd); nothing of the multiply was applied.</summary>
-public sealed class AccumulatorContentionException(string name, int attempts)
-    : Exception($"accumulator '{name}' changed under {attempts} attempts in a row (other servers writing); the multiply was not applied, so it is safe to send again.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using StackExchange.Redis;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Sessions;
 using Roundabout.Server.Telemetry;
 
@@ -35,7 +36,7 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
     {
         var database = await _connection.GetDatabaseAsync(cancellationToken);
         var value = await CallAsync(database.StringGetAsync(AccumulatorKeys.Value(name)), cancellationToken);
-        return value.HasValue ? Decode(value) : BigInteger.One;
+        return value.HasValue ? Decode(name, value) : BigInteger.One;
     }
 
     public async Task ResetAsync(string name, CancellationToken cancellationToken)
@@ -80,9 +81,9 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
             case RedisMultiplyScript.Overflow:
                 throw new AccumulatorOverflowException(name);
             case RedisMultiplyScript.NotAnInteger:
-                throw new InvalidDataException($"The value of accumulator '{name}' in Redis at {_connection.Description} is not a decimal integer; reset it with 'roundabout reset --name {name}'.");
+                throw StoreFailures.NotANumber(_connection.Store, name);
             case RedisMultiplyScript.NotASessionRecord:
-                throw new InvalidDataException($"The key '{keys[(int)reply[1] - 1]}' in Redis at {_connection.Description} does not hold a session record, so the session cannot be checked; delete that key.");
+                throw StoreFailures.NotASessionRecord(_connection.Store, keys[(int)reply[1] - 1].ToString());
         }
 
         var outcomes = new MultiplyOutcome[batch.Count];
@@ -91,12 +92,12 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
             var value = (RedisValue)reply[1 + 2 * i];
             outcomes[i] = (long)reply[2 + 2 * i] switch
             {
-                RedisMultiplyScript.OpApplied => new MultiplyOutcome(Decode(value), Replayed: false),
-                RedisMultiplyScript.OpReplayed => new MultiplyOutcome(Decode(value), Replayed: true),
+                RedisMultiplyScript.OpApplied => new MultiplyOutcome(Decode(name, value), Replayed: false),
+                RedisMultiplyScript.OpReplayed => new MultiplyOutcome(Decode(name, value), Replayed: true),
                 RedisMultiplyScript.OpAlreadyConfirmed => MultiplyOutcome.Refused(SessionDecision.AlreadyConfirmed),
                 RedisMultiplyScript.OpUnknownSession => MultiplyOutcome.Refused(SessionDecision.UnknownSession),
                 RedisMultiplyScript.OpTooManyInFlight => MultiplyOutcome.Refused(SessionDecision.TooManyInFlight),
-                var status => throw new InvalidDataException($"The multiply script in Redis at {_connection.Description} answered an unknown status {status}."),
+                var status => throw new StoreFailureException(_connection.Store, StoreFailureKind.CorruptValue, $"answered the multiply script with an unknown status {status}", "check that it runs the script this server sent"),
             };
         }
 
@@ -110,13 +111,13 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
         {
             return await CallAsync(database.ScriptEvaluateAsync(RedisMultiplyScript.Hash, keys, args), cancellationToken);
         }
-        catch (RedisStoreUnavailableException ex) when (ex.InnerException is RedisServerException noScript && noScript.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (StoreFailureException ex) when (ex.InnerException is RedisServerException noScript && noScript.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             return await CallAsync(database.ScriptEvaluateAsync(RedisMultiplyScript.Source, keys, args), cancellationToken);
         }
     }
 
-    private static BigInteger Decode(RedisValue value) => AccumulatorKeys.Decode((byte[])value!);
+    private BigInteger Decode(string name, RedisValue value) => StoreFailures.Decode(_connection.Store, name, (byte[])value!);
 
     private async Task<T> CallAsync<T>(Task<T> call, CancellationToken cancellationToken)
     {
@@ -126,7 +127,7 @@ internal sealed class RedisAccumulatorStore : IAccumulatorStore
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            throw new RedisStoreUnavailableException(_connection.Description, ex);
+            throw _connection.Unavailable(ex);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Roundabout.Server.Accumulators;
 /// <summary>
 /// One multiplexed connection to Redis, opened on first use and kept for the process's life.
 /// It does not abort when Redis is down at start: it keeps reconnecting in the background, and
-/// calls made meanwhile fail within the call deadline with <see cref="RedisStoreUnavailableException"/>.
+/// calls made meanwhile fail within the call deadline with a <see cref="StoreFailureException"/>.
 /// </summary>
 internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, TimeSpan callDeadline, ILogger<RedisConnection> logger, TimeProvider? time = null)
     : IAsyncDisposable
@@ -19,7 +19,8 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
     private readonly Lock _connectedLock = new();
     private Action<IConnectionMultiplexer>? _onConnected;
 
-    public string Description { get; } = "redis://" + string.Join(',', endpoints);
+    /// <summary>The Redis these accumulators live in, as errors name it.</summary>
+    public StoreAddress Store { get; } = StoreAddress.Redis(endpoints);
 
     /// <summary>
     /// Hands the connection to <paramref name="onConnected"/> once it exists (at once if it already
@@ -63,13 +64,17 @@ internal sealed class RedisConnection(IReadOnlyList<EndpointAddress> endpoints, 
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            throw new RedisStoreUnavailableException(Description, ex);
+            throw Unavailable(ex);
         }
         finally
         {
             _connectGate.Release();
         }
     }
+
+    /// <summary>Redis could not be reached or did not answer in time: a write in flight may or may not have been applied.</summary>
+    public StoreFailureException Unavailable(Exception ex) =>
+        new(Store, StoreFailureKind.Unavailable, $"is unreachable ({ex.Message})", cause: ex.Message, inner: ex);
 
     // Each endpoint has two connections (commands and pub/sub) that fail and come back together: one line is enough.
     private void OnFailed(ConnectionFailedEventArgs e)

@@ -1,7 +1,5 @@
 using System.Numerics;
-using Google.Protobuf;
 using Roundabout.Contracts;
-using Roundabout.Contracts.Database.V1;
 
 namespace Roundabout.Server.Accumulators;
 
@@ -12,7 +10,7 @@ namespace Roundabout.Server.Accumulators;
 /// product, so one update is lost; a retried request is applied again. <c>roundabout verify</c>
 /// shows both.
 /// </summary>
-internal sealed class UnsafeAccumulatorStore(Database.DatabaseClient database, DatabaseAccumulatorStore safe, ServerHostOptions options, TimeProvider time) : IAccumulatorStore
+internal sealed class UnsafeAccumulatorStore(DatabaseAccumulatorStore safe) : IAccumulatorStore
 {
     public async Task<MultiplyOutcome> MultiplyAsync(string name, BigInteger factor, Dedupe dedupe, CancellationToken cancellationToken)
     {
@@ -22,10 +20,7 @@ internal sealed class UnsafeAccumulatorStore(Database.DatabaseClient database, D
             throw new AccumulatorOverflowException(name);
         }
 
-        await database.PutAsync(
-            new PutRequest { Key = AccumulatorKeys.Value(name), Value = ByteString.CopyFrom(AccumulatorKeys.Encode(product)) },
-            deadline: time.GetUtcNow().UtcDateTime + options.CallDeadline,
-            cancellationToken: cancellationToken);
+        await safe.PutAsync(name, product, cancellationToken);
         return new MultiplyOutcome(product, Replayed: false);
     }
 

@@ -165,59 +165,36 @@ internal sealed class CalculatorService(
         catch (Exception ex) when (answerBy.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested
             && ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
-            throw StoreFault(new TimeoutException($"no answer within {waited.TotalSeconds:0.##} s"), unknownOutcome);
+            throw StoreFault(new StoreFailureException(options.EffectiveStore, StoreFailureKind.Unavailable, $"did not answer in time (no answer within {waited.TotalSeconds:0.##} s)"), unknownOutcome);
         }
         catch (AccumulatorOverflowException ex)
         {
             throw Refuse(StatusCode.OutOfRange, ex.Message);
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Cancelled)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not SessionRefusedException)
+        catch (StoreFailureException ex)
         {
             throw StoreFault(ex, unknownOutcome);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SessionRefusedException and not RpcException { StatusCode: StatusCode.Cancelled })
+        {
+            // A failure the store did not foresee is taken as the store's, and as an outage.
+            throw StoreFault(new StoreFailureException(options.EffectiveStore, StoreFailureKind.Unavailable, $"failed ({ex.Message})", inner: ex), unknownOutcome);
+        }
     }
 
-    private RpcException StoreFault(Exception ex, string? unknownOutcome)
+    /// <summary>The one map from a store's failure to the status a client sees; an unknown outcome says so.</summary>
+    private RpcException StoreFault(StoreFailureException ex, string? unknownOutcome)
     {
-        var store = options.EffectiveStore;
-        var endpoints = string.Join(',', store.Endpoints);
-        var (named, check) = store.Kind switch
+        var code = ex.Kind switch
         {
-            StoreKind.Embedded => ($"the database at {endpoints}", $"check that the database is running ('roundabout database --port {store.Endpoints[0].Port}')"),
-            StoreKind.Redis => ($"Redis at {endpoints}", "check that Redis is running"),
-            StoreKind.Etcd => ($"etcd at {endpoints}", "check that a majority of its members run"),
-            var other => ($"{other.ToString().ToLowerInvariant()} at {endpoints}", $"check that {other.ToString().ToLowerInvariant()} is running"),
+            StoreFailureKind.Unavailable => StatusCode.Unavailable,
+            StoreFailureKind.Refused => StatusCode.ResourceExhausted,
+            StoreFailureKind.Contention => StatusCode.Aborted,
+            _ => StatusCode.FailedPrecondition,
         };
-        var (code, message) = ex switch
-        {
-            // Refused before anything changed: say so, and pass the store's own advice on.
-            RpcException { StatusCode: StatusCode.ResourceExhausted or StatusCode.FailedPrecondition } rpc =>
-                (rpc.StatusCode, $"{named} refused the request: {rpc.Status.Detail}"),
-            RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } rpc =>
-                (StatusCode.FailedPrecondition, $"{named} refused this server's call ({rpc.Status.Detail}); the server needs --database-token set to the database's token."),
-            RpcException { StatusCode: StatusCode.DeadlineExceeded } =>
-                (StatusCode.Unavailable, $"{named} did not answer within {options.CallDeadline.TotalSeconds:0.###} s; {check}. {unknownOutcome}"),
-            TimeoutException =>
-                (StatusCode.Unavailable, $"{named} did not answer in time ({ex.Message}); {check}. {unknownOutcome}"),
-            RpcException { Status.DebugException: not null } rpc =>
-                (StatusCode.Unavailable, $"{named} is unreachable ({rpc.Status.Detail}); {check}. {unknownOutcome}"),
-            RpcException rpc =>
-                (StatusCode.Unavailable, $"{named} is unavailable ({rpc.StatusCode}: {rpc.Status.Detail}). {unknownOutcome}"),
-            InvalidDataException =>
-                (StatusCode.FailedPrecondition, ex.Message),
-            AccumulatorContentionException =>
-                (StatusCode.Aborted, $"{named}: {ex.Message}"),
-            RedisStoreUnavailableException { InnerException: { } inner } =>
-                (StatusCode.Unavailable, $"{named} is unreachable ({inner.Message}); {check}. {unknownOutcome}"),
-            _ => (StatusCode.Unavailable, $"{named} failed ({ex.Message}). {unknownOutcome}"),
-        };
-        message = message.TrimEnd();
+        var message = ex.OutcomeKnown || unknownOutcome is null ? ex.Message : $"{ex.Message} {unknownOutcome}";
         Log.StoreFailed(logger, message);
-        return new RpcException(new Status(code, message), new Metadata { { FaultTrailers.Store, named } });
+        return new RpcException(new Status(code, message), new Metadata { { FaultTrailers.Store, ex.Store.Named } });
     }
 
     private RpcException Refuse(StatusCode code, string message)

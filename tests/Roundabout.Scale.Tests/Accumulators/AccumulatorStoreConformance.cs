@@ -19,13 +19,64 @@ public abstract class AccumulatorStoreConformance
     /// <summary>The bytes the engine holds at <paramref name="key"/>, read around the stores; null when absent.</summary>
     protected abstract Task<byte[]?> ReadRawAsync(string key);
 
+    /// <summary>Writes <paramref name="value"/> at <paramref name="key"/> around the stores, as another program might.</summary>
+    protected abstract Task WriteRawAsync(string key, string value);
+
+    /// <summary>A store of this engine whose address has nothing listening, with a call deadline of a few seconds.</summary>
+    protected abstract IAccumulatorStore CreateUnreachableStore();
+
     private Task<IAccumulatorStore> CreateStoreAsync(int multiplyBatch) => CreateStoreAsync(multiplyBatch, null);
 
     private Task<IAccumulatorStore> CreateStoreAsync() => CreateStoreAsync(ServerHostOptions.DefaultMultiplyBatch, null);
 
     protected static string UniqueName() => "t-" + Guid.NewGuid().ToString("N")[..20];
 
+    private static int TimesIn(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
+
     private static CancellationToken Timeout => new CancellationTokenSource(TaskTimeouts.Default).Token;
+
+    [Fact]
+    public async Task MultiplyAndGet_StoreUnreachable_FailUnavailableWithAnUnknownOutcomeNamingTheStoreOnce()
+    {
+        var store = CreateUnreachableStore();
+
+        var multiply = await Assert.ThrowsAsync<StoreFailureException>(() => store.MultiplyAsync(UniqueName(), 2, "r", Timeout)).DefaultTimeout();
+        var get = await Assert.ThrowsAsync<StoreFailureException>(() => store.GetAsync(UniqueName(), Timeout)).DefaultTimeout();
+
+        foreach (var error in new[] { multiply, get })
+        {
+            Assert.Equal(StoreFailureKind.Unavailable, error.Kind);
+            Assert.False(error.OutcomeKnown);
+            Assert.StartsWith(error.Store.Named + " ", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, TimesIn(error.Message, error.Store.Named));
+            Assert.Contains(error.Store.RunningAdvice, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task MultiplyAndGet_StoredValueNotANumber_FailCorruptValueAndChangeNothing()
+    {
+        var store = await CreateStoreAsync();
+        var name = UniqueName();
+        await WriteRawAsync(AccumulatorKeys.Value(name), "12x");
+
+        var multiply = await Assert.ThrowsAsync<StoreFailureException>(() => store.MultiplyAsync(name, 2, "after-12x", Timeout)).DefaultTimeout();
+        var get = await Assert.ThrowsAsync<StoreFailureException>(() => store.GetAsync(name, Timeout)).DefaultTimeout();
+
+        foreach (var error in new[] { multiply, get })
+        {
+            Assert.Equal(StoreFailureKind.CorruptValue, error.Kind);
+            Assert.True(error.OutcomeKnown);
+            Assert.StartsWith(error.Store.Named + " ", error.Message, StringComparison.Ordinal);
+            Assert.Equal(1, TimesIn(error.Message, error.Store.Named));
+            Assert.Contains(name, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("12x"u8.ToArray(), await ReadRawAsync(AccumulatorKeys.Value(name)));
+        // Nothing of the refused multiply was kept: after a reset, its request id applies.
+        await store.ResetAsync(name, Timeout).DefaultTimeout();
+        Assert.Equal(new MultiplyOutcome(2, Replayed: false), await store.MultiplyAsync(name, 2, "after-12x", Timeout).DefaultTimeout());
+    }
 
     [Fact]
     public async Task Get_AbsentAccumulator_IsOne()

@@ -10,4 +10,8 @@ public sealed class DatabaseAccumulatorStoreConformanceTests(DatabaseFixture dat
         Task.FromResult<IAccumulatorStore>(database.CreateStore(multiplyBatch: multiplyBatch, sessionTtl: sessionTtl));
 
     protected override Task<byte[]?> ReadRawAsync(string key) => database.ReadAsync(key);
+
+    protected override Task WriteRawAsync(string key, string value) => database.WriteAsync(key, value);
+
+    protected override IAccumulatorStore CreateUnreachableStore() => database.CreateUnreachableStore();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Sessions;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
@@ -39,7 +40,7 @@ public sealed class EtcdAccumulatorFailoverTests
                             await stores[w % 2].MultiplyAsync(name, prime, $"p{prime}", Timeout);
                             return true;
                         }
-                        catch (IOException)
+                        catch (StoreFailureException ex) when (ex.Kind == StoreFailureKind.Unavailable)
                         {
                             Interlocked.Increment(ref failedAttempts);
                             return false;
@@ -79,8 +80,9 @@ public sealed class EtcdAccumulatorFailoverTests
 
         await cluster.KillAsync(0);
         await cluster.KillAsync(1);
-        var error = await Assert.ThrowsAsync<IOException>(() => store.MultiplyAsync(name, 3, "during", Timeout));
-        Assert.Contains("etcd at etcd://", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<StoreFailureException>(() => store.MultiplyAsync(name, 3, "during", Timeout));
+        Assert.Equal(StoreFailureKind.Unavailable, error.Kind);
+        Assert.StartsWith($"etcd at {string.Join(',', cluster.Endpoints)} ", error.Message, StringComparison.Ordinal);
         Assert.Contains("majority", error.Message, StringComparison.Ordinal);
 
         await cluster.RestartAsync(0);
@@ -91,7 +93,7 @@ public sealed class EtcdAccumulatorFailoverTests
                 {
                     return (await store.MultiplyAsync(name, 3, "during", Timeout)).Result == 6;
                 }
-                catch (IOException)
+                catch (StoreFailureException ex) when (ex.Kind == StoreFailureKind.Unavailable)
                 {
                     return false;
                 }
@@ -143,7 +145,7 @@ public sealed class EtcdAccumulatorFailoverTests
                     outcome = await call();
                     return true;
                 }
-                catch (IOException)
+                catch (StoreFailureException ex) when (ex.Kind == StoreFailureKind.Unavailable)
                 {
                     return false;
                 }

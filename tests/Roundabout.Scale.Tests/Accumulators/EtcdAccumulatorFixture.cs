@@ -1,4 +1,5 @@
 using dotnet_etcd;
+using Roundabout.Contracts;
 using Roundabout.Scale.Tests.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
@@ -24,6 +25,25 @@ public sealed class EtcdAccumulatorFixture : IAsyncLifetime
         }
 
         return store;
+    }
+
+    /// <summary>A store pointed at a port where no etcd listens.</summary>
+    internal EtcdAccumulatorStore CreateUnreachableStore()
+    {
+        var store = new EtcdAccumulatorStore([new EndpointAddress("127.0.0.1", FreePorts.Next())], new ServerHostOptions { CallDeadline = TimeSpan.FromSeconds(2) }, TimeProvider.System);
+        lock (_stores)
+        {
+            _stores.Add(store);
+        }
+
+        return store;
+    }
+
+    /// <summary>Puts <paramref name="value"/> at <paramref name="key"/>, around any store.</summary>
+    internal async Task WriteAsync(string key, string value)
+    {
+        using var client = new EtcdClient($"http://127.0.0.1:{Server.ClientPort}");
+        await client.PutAsync(key, value).DefaultTimeout();
     }
 
     /// <summary>The bytes etcd holds at <paramref name="key"/>, read around any store; null when absent.</summary>

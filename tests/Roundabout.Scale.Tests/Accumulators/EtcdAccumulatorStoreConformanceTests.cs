@@ -10,4 +10,8 @@ public sealed class EtcdAccumulatorStoreConformanceTests(EtcdAccumulatorFixture 
         Task.FromResult<IAccumulatorStore>(etcd.CreateStore(multiplyBatch, sessionTtl));
 
     protected override Task<byte[]?> ReadRawAsync(string key) => etcd.ReadAsync(key);
+
+    protected override Task WriteRawAsync(string key, string value) => etcd.WriteAsync(key, value);
+
+    protected override IAccumulatorStore CreateUnreachableStore() => etcd.CreateUnreachableStore();
 }

@@ -10,4 +10,8 @@ public sealed class RedisAccumulatorStoreConformanceTests(RedisFixture redis) : 
         Task.FromResult<IAccumulatorStore>(redis.CreateStore(multiplyBatch: multiplyBatch, sessionTtl: sessionTtl));
 
     protected override Task<byte[]?> ReadRawAsync(string key) => redis.ReadAsync(key);
+
+    protected override Task WriteRawAsync(string key, string value) => redis.WriteAsync(key, value);
+
+    protected override IAccumulatorStore CreateUnreachableStore() => redis.CreateUnreachableStore();
 }

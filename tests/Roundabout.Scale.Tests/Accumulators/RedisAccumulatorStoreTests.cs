@@ -59,8 +59,9 @@ public sealed class RedisAccumulatorStoreTests
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Server.Port}").DefaultTimeout();
         await redis.GetDatabase().StringSetAsync("acc/{odd}/session/s1", "3 2=6").DefaultTimeout();
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.MultiplyAsync("odd", 5, Dedupe.FromSession("s1", 3, 3), Timeout)).DefaultTimeout();
+        var error = await Assert.ThrowsAsync<StoreFailureException>(() => store.MultiplyAsync("odd", 5, Dedupe.FromSession("s1", 3, 3), Timeout)).DefaultTimeout();
 
+        Assert.Equal(StoreFailureKind.CorruptValue, error.Kind);
         Assert.Contains("'acc/{odd}/session/s1'", error.Message, StringComparison.Ordinal);
         Assert.Equal(BigInteger.One, await store.GetAsync("odd", Timeout).DefaultTimeout());
     }
@@ -72,10 +73,11 @@ public sealed class RedisAccumulatorStoreTests
         await using var connection = new RedisConnection([new EndpointAddress("127.0.0.1", port)], TimeSpan.FromSeconds(1), NullLogger<RedisConnection>.Instance);
         var store = new RedisAccumulatorStore(connection, new ServerHostOptions());
 
-        var error = await Assert.ThrowsAsync<RedisStoreUnavailableException>(() => store.MultiplyAsync("x", 2, "r", Timeout)).DefaultTimeout();
+        var error = await Assert.ThrowsAsync<StoreFailureException>(() => store.MultiplyAsync("x", 2, "r", Timeout)).DefaultTimeout();
 
-        Assert.IsAssignableFrom<IOException>(error);
-        Assert.Contains($"redis://127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(StoreFailureKind.Unavailable, error.Kind);
+        Assert.False(error.OutcomeKnown);
+        Assert.Contains($"Redis at 127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class RedisAccumulatorStoreTests
                     await stores[w % 2].MultiplyAsync(name, prime, $"p{prime}", Timeout);
                     acknowledged.Add(prime);
                 }
-                catch (RedisStoreUnavailableException)
+                catch (StoreFailureException ex) when (ex.Kind == StoreFailureKind.Unavailable)
                 {
                     unknown.Add(prime);
                 }

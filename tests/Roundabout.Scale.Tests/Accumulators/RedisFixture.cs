@@ -34,6 +34,26 @@ public sealed class RedisFixture : IAsyncLifetime, IAsyncDisposable
         return new RedisAccumulatorStore(connection, options);
     }
 
+    /// <summary>A store pointed at a port where no Redis listens.</summary>
+    internal RedisAccumulatorStore CreateUnreachableStore()
+    {
+        var options = new ServerHostOptions { CallDeadline = TimeSpan.FromSeconds(2) };
+        var connection = new RedisConnection([new EndpointAddress("127.0.0.1", FreePorts.Next())], options.CallDeadline, NullLogger<RedisConnection>.Instance);
+        lock (_connections)
+        {
+            _connections.Add(connection);
+        }
+
+        return new RedisAccumulatorStore(connection, options);
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, around any store.</summary>
+    internal async Task WriteAsync(string key, string value)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Server.Port}").DefaultTimeout();
+        await redis.GetDatabase().StringSetAsync(key, value).DefaultTimeout();
+    }
+
     /// <summary>The bytes Redis holds at <paramref name="key"/>, read around any store; null when absent.</summary>
     internal async Task<byte[]?> ReadAsync(string key)
     {
