@@ -120,6 +120,30 @@ public sealed class MultiplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MultiplyAndGet_StoredValueNotANumber_AreFailedPreconditionNamingTheStoreOnceAndChangeNothing()
+    {
+        var name = UniqueName();
+        var database = new Roundabout.Contracts.Database.V1.Database.DatabaseClient(_cluster.Channel(_cluster.DatabaseDirectPort));
+        await database.PutAsync(new() { Key = AccumulatorKeys.Value(name), Value = Google.Protobuf.ByteString.CopyFromUtf8("12x") }).ResponseAsync.DefaultTimeout();
+
+        var multiply = await Assert.ThrowsAsync<RpcException>(() => First.MultiplyAsync(new MultiplyRequest { Factor = "2", Name = name }).ResponseAsync.DefaultTimeout());
+        var get = await Assert.ThrowsAsync<RpcException>(() => Second.GetAccumulatorAsync(new GetAccumulatorRequest { Name = name }).ResponseAsync.DefaultTimeout());
+
+        var store = $"the database at 127.0.0.1:{_cluster.DatabasePort}";
+        foreach (var error in new[] { multiply, get })
+        {
+            Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+            Assert.Equal(store, error.Trailers.GetValue(FaultTrailers.Store));
+            Assert.StartsWith(store + " ", error.Status.Detail, StringComparison.Ordinal);
+            Assert.Equal(store.Length, error.Status.Detail.Length - error.Status.Detail.Replace(store, string.Empty, StringComparison.Ordinal).Length);
+            Assert.DoesNotContain("may or may not", error.Status.Detail, StringComparison.Ordinal);
+        }
+
+        var raw = await database.GetAsync(new() { Key = AccumulatorKeys.Value(name) }).ResponseAsync.DefaultTimeout();
+        Assert.Equal("12x", raw.Item.Value.ToStringUtf8());
+    }
+
+    [Fact]
     public async Task Reset_SetsTheNamedAccumulatorBackToOneAndLeavesOthers()
     {
         var name = UniqueName();
