@@ -4,7 +4,7 @@ using Roundabout.Client.Discovery;
 
 namespace Roundabout.Client;
 
-/// <summary>The client's log messages, with stable event ids.</summary>
+/// <summary>The client's log messages, with stable event ids (5000 to 5999, <see cref="Contracts.LogEventIds"/>).</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Fetched {Count} server(s) from the registry at {Registry}: {Servers}")]

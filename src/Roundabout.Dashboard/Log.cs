@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Roundabout.Dashboard;
 
-/// <summary>The dashboard's log messages, with stable event ids.</summary>
+/// <summary>The dashboard's log messages, with stable event ids (8000 to 8999, <see cref="Contracts.LogEventIds"/>).</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Dashboard running on {Url} (registry {Registry}, database {Database})")]

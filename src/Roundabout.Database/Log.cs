@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Roundabout.Database;
 
-/// <summary>Every log message of the database, with stable event ids.</summary>
+/// <summary>Every log message of the database, with stable event ids (2000 to 2999, <see cref="Contracts.LogEventIds"/>).</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Shared Memory running on port :{Port}")]

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Roundabout.Hosting;
 
-/// <summary>The shared host's own log messages, with stable event ids (9100 and up).</summary>
+/// <summary>The shared host's own log messages, with stable event ids (9100 to 9199 of the host's range, <see cref="Contracts.LogEventIds"/>).</summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Listening on {Listen}, beyond loopback, and anyone who can reach port {Port} may call this {Component}: {Advice}")]

@@ -4,46 +4,46 @@ using Roundabout.Registry.Membership;
 
 namespace Roundabout.Registry;
 
-/// <summary>Every message the registry logs, with stable event ids.</summary>
+/// <summary>Every message the registry logs, with stable event ids (1000 to 1099, <see cref="LogEventIds"/>).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Service Registry running on port :{Port}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Service Registry running on port :{Port}")]
     public static partial void RegistryRunning(ILogger logger, int port);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Server registered: {Address}")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Server registered: {Address}")]
     private static partial void ServerRegisteredDefault(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Server registered: {Address} (service {Service})")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Server registered: {Address} (service {Service})")]
     private static partial void ServerRegisteredService(ILogger logger, string address, string service);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Server deregistered: {Address}")]
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Server deregistered: {Address}")]
     private static partial void ServerDeregisteredDefault(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Server deregistered: {Address} (service {Service})")]
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Server deregistered: {Address} (service {Service})")]
     private static partial void ServerDeregisteredService(ILogger logger, string address, string service);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address}")]
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address}")]
     private static partial void ServerEvictedDefault(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address} (service {Service})")]
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Server evicted (missed heartbeats): {Address} (service {Service})")]
     private static partial void ServerEvictedService(ILogger logger, string address, string service);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
         Message = "Eviction guard: {Count} of {Total} instances of {Service} missed their heartbeats at once; " +
             "keeping them as suspect, and evicting them if they do not renew within {GraceSeconds} s: {Addresses}")]
     public static partial void EvictionHeld(ILogger logger, int count, int total, string service, double graceSeconds, string addresses);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning,
         Message = "The registry did not run for more than {TtlSeconds} s (paused, or starved of CPU); expired leases are held as suspect, not evicted")]
     public static partial void RegistryPaused(ILogger logger, double ttlSeconds);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Server recovered (renewed while suspect): {Address}")]
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Server recovered (renewed while suspect): {Address}")]
     public static partial void ServerRecovered(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
     public static partial void WriteRefused(ILogger logger, string method, string peer, string reason);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer}: {Reason}")]
     public static partial void RequestRefused(ILogger logger, string method, string peer, string reason);
 
     public static void ServerRegistered(ILogger logger, MemberInstance instance)

@@ -68,12 +68,13 @@ internal sealed partial class RoundaboutEndpointProvider(RoundaboutDiscovery dis
 
     public override string ToString() => "Roundabout";
 
+    /// <summary>The provider's log lines (event ids 6000 to 6999, <see cref="Contracts.LogEventIds"/>).</summary>
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "The registry at {Registries} lists no instance of '{Service}'; other providers will be asked")]
+        [LoggerMessage(6001, LogLevel.Warning, "The registry at {Registries} lists no instance of '{Service}'; other providers will be asked")]
         public static partial void NoInstances(ILogger logger, string service, string registries);
 
-        [LoggerMessage(2, LogLevel.Warning, "Cannot resolve '{Service}' through the registry: {Reason}")]
+        [LoggerMessage(6002, LogLevel.Warning, "Cannot resolve '{Service}' through the registry: {Reason}")]
         public static partial void RegistryUnreachable(ILogger logger, string service, string reason);
     }
 }
