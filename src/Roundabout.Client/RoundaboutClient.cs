@@ -162,7 +162,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
 
     /// <summary>Follows the registry's watch stream until cancelled, calling <paramref name="onChange"/> with each new list.</summary>
     public Task WatchServersAsync(Action<IReadOnlyList<ServerInfo>, string> onChange, CancellationToken cancellationToken) =>
-        RegistryWatcher.RunAsync(_registry, _options.Service, onChange, _time, _logger, cancellationToken);
+        ServerListWatch.RunAsync(_registry, _options.Service, onChange, _time, _logger, cancellationToken);
 
     /// <summary>The channel's connectivity: Ready when at least one cached server is connected.</summary>
     public ConnectivityState State => _channel.State;

@@ -11,7 +11,7 @@ namespace Roundabout.Client.Discovery;
 /// The registries a client may ask, with failover: a call goes to the registry that answered
 /// last, and on Unavailable or a passed deadline moves on to the next one in the list.
 /// </summary>
-internal sealed class RegistryEndpoints : IDisposable
+internal sealed class RegistryEndpoints : IRegistryWatchTarget, IDisposable
 {
     private readonly IReadOnlyList<EndpointAddress> _addresses;
     private readonly GrpcChannel[] _channels;

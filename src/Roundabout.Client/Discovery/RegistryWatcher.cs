@@ -1,46 +1,54 @@
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using Roundabout.Contracts.Registry.V1;
 
 namespace Roundabout.Client.Discovery;
 
 /// <summary>
-/// Follows the registry's watch stream: a snapshot, then changes in revision order. When the
-/// stream breaks it reconnects, to the next registry, after a backoff that grows to 5 s; the new
-/// stream starts with a fresh snapshot, so nothing is missed.
+/// Follows a registry's watch stream: a snapshot, then changes in revision order. When the stream
+/// breaks it reconnects, to the next registry, after the backoff of <see cref="RegistryWatchOptions"/>;
+/// the new stream starts with a fresh snapshot, so nothing is missed. The one watch loop of the
+/// client library and the dashboard.
 /// </summary>
 internal static class RegistryWatcher
 {
-    private static readonly TimeSpan _firstBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan _maxBackoff = TimeSpan.FromSeconds(5);
-
     public static async Task RunAsync(
-        RegistryEndpoints registry,
+        IRegistryWatchTarget registries,
         string service,
-        Action<IReadOnlyList<ServerInfo>, string> onList,
+        IRegistryWatchObserver observer,
+        RegistryWatchOptions options,
         TimeProvider time,
-        ILogger logger,
         CancellationToken cancellationToken)
     {
-        var backoff = _firstBackoff;
+        var backoff = options.FirstBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var registry = "";
+            RpcException? error = null;
             try
             {
-                using var call = registry.OpenWatch(service, out var address, cancellationToken);
-                var servers = new List<ServerInfo>();
+                using var call = registries.OpenWatch(service, out registry, cancellationToken);
                 long revision = -1;
+                var opened = false;
                 await foreach (var update in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
-                    backoff = _firstBackoff;
-                    var change = Apply(registry, servers, update, ref revision);
-                    if (change is not null)
+                    if (!opened)
                     {
-                        onList(servers.ToArray(), change);
+                        opened = true;
+                        backoff = options.FirstBackoff;
+                        observer.Opened(registry);
+                    }
+
+                    if (update.EventCase == WatchEvent.EventOneofCase.Snapshot)
+                    {
+                        revision = update.Revision;
+                        observer.Snapshot(registry, revision, update.Snapshot.Instances);
+                    }
+                    else if (update.EventCase == WatchEvent.EventOneofCase.Change && update.Revision > revision)
+                    {
+                        revision = update.Revision;
+                        observer.Changed(update.Change, revision);
                     }
                 }
-
-                Log.WatchEnded(logger, address);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -52,10 +60,11 @@ internal static class RegistryWatcher
             }
             catch (RpcException ex)
             {
-                Log.WatchBroken(logger, ex.StatusCode, ex.Status.Detail, backoff.TotalSeconds);
+                error = ex;
             }
 
-            registry.MoveToNext();
+            observer.Broken(registry, error, backoff);
+            registries.MoveToNext();
             try
             {
                 await Task.Delay(backoff, time, cancellationToken);
@@ -65,64 +74,7 @@ internal static class RegistryWatcher
                 return;
             }
 
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _maxBackoff.Ticks));
+            backoff = options.Next(backoff);
         }
-    }
-
-    /// <summary>Applies one event; returns a description of the change, or null when it changed nothing.</summary>
-    internal static string? Apply(RegistryEndpoints registry, List<ServerInfo> servers, WatchEvent update, ref long revision)
-    {
-        if (update.EventCase == WatchEvent.EventOneofCase.Snapshot)
-        {
-            revision = update.Revision;
-            servers.Clear();
-            servers.AddRange(registry.ToServers(update.Snapshot.Instances));
-            return $"snapshot at revision {update.Revision}";
-        }
-
-        if (update.EventCase != WatchEvent.EventOneofCase.Change || update.Revision <= revision)
-        {
-            return null;
-        }
-
-        revision = update.Revision;
-        if (registry.ToServer(update.Change.Instance) is not { } server)
-        {
-            return null;
-        }
-
-        var index = servers.FindIndex(s => string.Equals(s.Address, server.Address, StringComparison.OrdinalIgnoreCase));
-        switch (update.Change.Kind)
-        {
-            case ChangeKind.Left:
-            case ChangeKind.Evicted:
-                if (index >= 0)
-                {
-                    servers.RemoveAt(index);
-                }
-
-                break;
-            default:
-                if (index >= 0)
-                {
-                    servers[index] = server;
-                }
-                else
-                {
-                    servers.Add(server);
-                }
-
-                break;
-        }
-
-        var kind = update.Change.Kind switch
-        {
-            ChangeKind.Joined => "joined",
-            ChangeKind.Left => "left",
-            ChangeKind.Evicted => "evicted",
-            ChangeKind.Updated => "updated",
-            _ => "changed",
-        };
-        return $"{server.Address} {kind}";
     }
 }

@@ -5,7 +5,7 @@ internal sealed partial class ServerDirectory
     /// <summary>Follows the registry's watch stream from now on, replacing the cache on every change.</summary>
     public void StartWatching()
     {
-        _watchTask = RegistryWatcher.RunAsync(
+        _watchTask = ServerListWatch.RunAsync(
             _registry,
             _service,
             (servers, change) =>

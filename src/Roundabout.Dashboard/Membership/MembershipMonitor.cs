@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Roundabout.Client.Discovery;
 using Roundabout.Contracts.Registry.V1;
 using Roundabout.Dashboard.State;
 using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
@@ -8,95 +9,57 @@ using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 namespace Roundabout.Dashboard.Membership;
 
 /// <summary>
-/// Follows the registry as any client does: its watch stream for joins, leaves and evictions the
-/// moment they happen, and a ListInstances per sample interval for renewal times (renewals are
-/// not watch events). A broken stream, or a list that fails, marks the registry unreachable; the
-/// stream is opened again, on the next registry when there are several, after a backoff that
-/// grows to 2 s. A new stream starts with a snapshot, so nothing is missed.
+/// Follows the registry as any client does, with the client library's watch loop
+/// (<see cref="RegistryWatcher"/>): its watch stream for joins, leaves and evictions the moment
+/// they happen, and a ListInstances per sample interval for renewal times (renewals are not watch
+/// events). A broken stream, or a list that fails, marks the registry unreachable; the stream is
+/// opened again, on the next registry when there are several, after a backoff that grows to 2 s.
+/// A new stream starts with a snapshot, so nothing is missed.
 /// </summary>
 internal sealed class MembershipMonitor(
     DashboardOptions options,
     DashboardState state,
     GrpcChannels channels,
     TimeProvider time,
-    ILogger<MembershipMonitor> logger) : BackgroundService
+    ILogger<MembershipMonitor> logger) : BackgroundService, IRegistryWatchTarget, IRegistryWatchObserver
 {
-    private static readonly TimeSpan _firstBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan _maxBackoff = TimeSpan.FromSeconds(2);
+    /// <summary>The client's backoff, capped lower: the page shows a registry that is back within 2 s.</summary>
+    private static readonly RegistryWatchOptions _backoff = new() { MaxBackoff = TimeSpan.FromSeconds(2) };
     private int _current;
     private volatile bool _watchOpen;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(WatchLoopAsync(stoppingToken), RenewalLoopAsync(stoppingToken));
+        Task.WhenAll(RegistryWatcher.RunAsync(this, options.Service, this, _backoff, time, stoppingToken), RenewalLoopAsync(stoppingToken));
 
-    private async Task WatchLoopAsync(CancellationToken stoppingToken)
+    AsyncServerStreamingCall<WatchEvent> IRegistryWatchTarget.OpenWatch(string service, out string registry, CancellationToken cancellationToken)
     {
-        var backoff = _firstBackoff;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var registry = options.Registries[Volatile.Read(ref _current)];
-            var address = registry.ToString();
-            string error;
-            try
-            {
-                using var call = new RegistryApi.RegistryClient(channels.For(registry)).Watch(new WatchRequest { Service = options.Service }, cancellationToken: stoppingToken);
-                long revision = -1;
-                await foreach (var update in call.ResponseStream.ReadAllAsync(stoppingToken))
-                {
-                    if (!_watchOpen)
-                    {
-                        _watchOpen = true;
-                        backoff = _firstBackoff;
-                        state.RegistryReachable(address);
-                        Log.RegistryWatching(logger, address);
-                    }
+        var address = options.Registries[Volatile.Read(ref _current)];
+        registry = address.ToString();
+        return new RegistryApi.RegistryClient(channels.For(address)).Watch(new WatchRequest { Service = service }, cancellationToken: cancellationToken);
+    }
 
-                    if (update.EventCase == WatchEvent.EventOneofCase.Snapshot)
-                    {
-                        revision = update.Revision;
-                        state.ReplaceMembers(address, revision, update.Snapshot.Instances.Select(Member.From));
-                    }
-                    else if (update.EventCase == WatchEvent.EventOneofCase.Change && update.Revision > revision)
-                    {
-                        revision = update.Revision;
-                        state.ApplyChange(update.Change.Kind, Member.From(update.Change.Instance), revision);
-                    }
-                }
+    void IRegistryWatchTarget.MoveToNext() =>
+        Volatile.Write(ref _current, (Volatile.Read(ref _current) + 1) % options.Registries.Count);
 
-                error = "the watch stream ended";
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RpcException ex) when (stoppingToken.IsCancellationRequested && ex.StatusCode == StatusCode.Cancelled)
-            {
-                return;
-            }
-            catch (RpcException ex)
-            {
-                error = Describe(ex);
-            }
+    void IRegistryWatchObserver.Opened(string registry)
+    {
+        _watchOpen = true;
+        state.RegistryReachable(registry);
+        Log.RegistryWatching(logger, registry);
+    }
 
-            _watchOpen = false;
-            state.RegistryUnreachable(address, error);
-            Log.RegistryUnreachable(logger, address, error, backoff.TotalSeconds);
-            if (options.Registries.Count > 1)
-            {
-                Volatile.Write(ref _current, (Volatile.Read(ref _current) + 1) % options.Registries.Count);
-            }
+    void IRegistryWatchObserver.Snapshot(string registry, long revision, IReadOnlyList<Instance> instances) =>
+        state.ReplaceMembers(registry, revision, instances.Select(Member.From));
 
-            try
-            {
-                await Task.Delay(backoff, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    void IRegistryWatchObserver.Changed(InstanceChange change, long revision) =>
+        state.ApplyChange(change.Kind, Member.From(change.Instance), revision);
 
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _maxBackoff.Ticks));
-        }
+    void IRegistryWatchObserver.Broken(string registry, RpcException? error, TimeSpan retryIn)
+    {
+        var reason = error is null ? "the watch stream ended" : Describe(error);
+        _watchOpen = false;
+        state.RegistryUnreachable(registry, reason);
+        Log.RegistryUnreachable(logger, registry, reason, retryIn.TotalSeconds);
     }
 
     /// <summary>Renewal times, and a registry that hangs (a paused process keeps its stream open but answers nothing).</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Sessions;
+using Roundabout.Database.Storage;
 
 namespace Roundabout.Database.Engine;
 

@@ -1,4 +1,5 @@
 using Roundabout.Contracts.Sessions;
+using Roundabout.Database.Storage;
 
 namespace Roundabout.Database.Engine;
 

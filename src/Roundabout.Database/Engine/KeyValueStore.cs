@@ -41,7 +41,7 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
             }
         }
 
-        _log.AttachSnapshotSource(CaptureImage);
+        _log.SnapshotDue += OnSnapshotDue;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, _purgeInterval, _purgeInterval);
     }
 
@@ -173,26 +173,6 @@ internal sealed partial class KeyValueStore : IAsyncDisposable
 
         await durable.WaitAsync(cancellationToken);
         return new ListResult(items, truncated);
-    }
-
-    /// <summary>A consistent copy of the store, taken under the lock; the log then starts a new segment.</summary>
-    internal StoreImage CaptureImage()
-    {
-        lock (_gate)
-        {
-            var now = NowMs();
-            var entries = new List<KeyValuePair<string, StoredEntry>>(_entries.Count);
-            foreach (var pair in _entries)
-            {
-                if (pair.Value.IsLiveAt(now))
-                {
-                    entries.Add(pair);
-                }
-            }
-
-            _log.StartSegment(_revision + 1);
-            return new StoreImage(_revision, entries);
-        }
     }
 
     public async ValueTask DisposeAsync()

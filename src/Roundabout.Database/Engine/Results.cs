@@ -22,9 +22,3 @@ internal readonly record struct OpOutcome(byte[]? Value, bool Replayed, SessionD
 {
     public static OpOutcome None => default;
 }
-
-/// <summary>A consistent copy of the store at one revision: what a snapshot holds and what recovery rebuilds.</summary>
-internal sealed record StoreImage(long Revision, IReadOnlyList<KeyValuePair<string, StoredEntry>> Entries)
-{
-    public static readonly StoreImage Empty = new(0, []);
-}

@@ -1,4 +1,3 @@
-using Roundabout.Database.Engine;
 
 namespace Roundabout.Database.Storage;
 

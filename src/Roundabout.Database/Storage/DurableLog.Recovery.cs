@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Roundabout.Database.Engine;
 
 namespace Roundabout.Database.Storage;
 

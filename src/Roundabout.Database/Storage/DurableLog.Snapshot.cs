@@ -1,32 +1,37 @@
-using Roundabout.Database.Engine;
-
 namespace Roundabout.Database.Storage;
 
 internal sealed partial class DurableLog
 {
-    private Func<StoreImage>? _capture;
     private Task? _snapshotTask;
+    private bool _snapshotDue;
 
-    public void AttachSnapshotSource(Func<StoreImage> capture) => _capture = capture;
+    public event Action? SnapshotDue;
 
-    /// <summary>Takes a snapshot now and removes the log segments it covers (tests; the writer does it by size).</summary>
-    internal Task SnapshotNowAsync()
+    public Task WriteSnapshotAsync(StoreImage image)
     {
         lock (_lock)
         {
-            if (_snapshotTask is { IsCompleted: false })
+            // Once closing, the files are about to be closed: the log keeps everything anyway.
+            if (_closing)
             {
-                return _snapshotTask;
+                return Task.CompletedTask;
             }
 
-            _snapshotTask = Task.Run(SnapshotAsync);
+            _snapshotDue = false;
+            var previous = _snapshotTask ?? Task.CompletedTask;
+            _snapshotTask = Task.Run(async () =>
+            {
+                await previous;
+                await SnapshotAsync(image);
+            });
             return _snapshotTask;
         }
     }
 
-    private void MaybeStartSnapshot()
+    /// <summary>After a round: asks the store for a snapshot once the segment has passed the threshold.</summary>
+    private void MaybeAskForSnapshot()
     {
-        if (_capture is null || _segment.Length < _options.SnapshotThresholdBytes)
+        if (SnapshotDue is null || _segment.Length < _options.SnapshotThresholdBytes)
         {
             return;
         }
@@ -34,25 +39,26 @@ internal sealed partial class DurableLog
         lock (_lock)
         {
             // No snapshot on a full disk: it needs room, and a new segment could not be created.
-            if (_closing || _diskFull || _snapshotTask is { IsCompleted: false })
+            if (_closing || _diskFull || _snapshotDue || _snapshotTask is { IsCompleted: false })
             {
                 return;
             }
 
-            _snapshotTask = Task.Run(SnapshotAsync);
+            _snapshotDue = true;
         }
+
+        // Not on the writer thread: the store copies itself under its lock to answer.
+        ThreadPool.QueueUserWorkItem(_ => SnapshotDue?.Invoke());
     }
 
     /// <summary>
-    /// Captures the store (which starts a new segment at the same instant), writes the snapshot
-    /// (temp file, fsync, rename, directory fsync), waits until the old segments are fully on disk,
-    /// and then deletes them: every record in them is in the snapshot.
+    /// Writes the snapshot (temp file, fsync, rename, directory fsync), waits until the old segments
+    /// are fully on disk, and then deletes them: every record in them is in the snapshot.
     /// </summary>
-    private async Task SnapshotAsync()
+    private async Task SnapshotAsync(StoreImage image)
     {
         try
         {
-            var image = _capture!();
             SnapshotFile.Write(_directory.Path, image, _options.Disk);
             await WhenDurable(image.Revision);
             List<long> covered;

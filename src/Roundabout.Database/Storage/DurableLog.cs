@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
-using Roundabout.Database.Engine;
 
 namespace Roundabout.Database.Storage;
 
@@ -137,7 +136,12 @@ internal sealed partial class DurableLog : IStoreLog
 
         await _reserveTimer.DisposeAsync();
         await _writerStopped.Task;
-        var snapshot = _snapshotTask;
+        Task? snapshot;
+        lock (_lock)
+        {
+            snapshot = _snapshotTask;
+        }
+
         if (snapshot is not null)
         {
             await snapshot;
@@ -198,7 +202,7 @@ internal sealed partial class DurableLog : IStoreLog
                 return;
             }
 
-            MaybeStartSnapshot();
+            MaybeAskForSnapshot();
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Roundabout.Database.Engine;
 
 namespace Roundabout.Database.Storage;
 
@@ -18,6 +17,12 @@ internal static class SnapshotFile
     private const byte EntriesKind = 2;
     private const byte EndKind = 3;
     private const int ChunkBytes = 1024 * 1024;
+
+    /// <summary>
+    /// A chunk is closed once it passes <see cref="ChunkBytes"/>, so the last entry fits without the
+    /// buffer growing when values are at most the store's 64 KiB; a larger one only makes it grow.
+    /// </summary>
+    private const int ChunkCapacity = ChunkBytes + (64 * 1024) + 1024;
     private static readonly byte[] _magic = "RBDBSNP1"u8.ToArray();
 
     /// <summary>Writes the image to a temp file, fsyncs it, renames it over the snapshot and fsyncs the directory.</summary>
@@ -28,7 +33,7 @@ internal static class SnapshotFile
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize: 1 << 16))
         {
             file.Write(_magic);
-            var chunk = new ArrayBufferWriter<byte>(ChunkBytes + StoreLimits.MaxValueBytes + 1024);
+            var chunk = new ArrayBufferWriter<byte>(ChunkCapacity);
             WriteFrame(file, [HeaderKind], image.Revision, image.Entries.Count);
             chunk.Write([EntriesKind]);
             foreach (var (key, entry) in image.Entries)

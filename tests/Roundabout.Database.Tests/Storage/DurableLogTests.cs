@@ -235,12 +235,12 @@ public sealed class DurableLogTests : IDisposable
     [Fact]
     public async Task Snapshot_WithLogAfterIt_RecoversBoth()
     {
-        var (store, log) = Durable(_dir.Path);
+        var (store, _) = Durable(_dir.Path);
         await using (store)
         {
             await store.PutAsync("before", Bytes("1"), 0, _none);
             await store.PutAsync("deleted", Bytes("1"), 0, _none);
-            await log.SnapshotNowAsync().DefaultTimeout();
+            await store.SnapshotNowAsync().DefaultTimeout();
             await store.PutAsync("after", Bytes("2"), 0, _none);
             await store.DeleteAsync("deleted", _none);
         }
@@ -259,11 +259,11 @@ public sealed class DurableLogTests : IDisposable
     [Fact]
     public async Task Reopen_DamagedSnapshot_Refuses()
     {
-        var (store, log) = Durable(_dir.Path);
+        var (store, _) = Durable(_dir.Path);
         await using (store)
         {
             await store.PutAsync("k", Bytes("value"), 0, _none);
-            await log.SnapshotNowAsync().DefaultTimeout();
+            await store.SnapshotNowAsync().DefaultTimeout();
         }
 
         var snapshot = _dir.File(SnapshotFile.FileName);

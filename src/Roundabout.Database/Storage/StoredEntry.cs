@@ -1,4 +1,4 @@
-namespace Roundabout.Database.Engine;
+namespace Roundabout.Database.Storage;
 
 /// <summary>A live value. Value arrays are never mutated once stored, so entries are shared freely.</summary>
 /// <param name="ExpiresAtMs">Unix time in milliseconds after which the key is absent; 0 means never.</param>

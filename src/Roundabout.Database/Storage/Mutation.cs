@@ -1,4 +1,4 @@
-namespace Roundabout.Database.Engine;
+namespace Roundabout.Database.Storage;
 
 /// <summary>One change inside a commit: a put (with its absolute expiry) or a delete.</summary>
 internal sealed record Mutation(string Key, byte[]? Value, long ExpiresAtMs)
