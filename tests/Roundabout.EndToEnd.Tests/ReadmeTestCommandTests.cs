@@ -10,7 +10,7 @@ public sealed partial class ReadmeTestCommandTests
     [Fact]
     public void ReadmeTestCommand_IsTheCommandCiRuns()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var command = ReadmeTestCommand(root);
 
         var ci = File.ReadAllText(Path.Combine(root, ".ci", "run"));
@@ -20,7 +20,7 @@ public sealed partial class ReadmeTestCommandTests
     [Fact]
     public async Task ReadmeTestCommand_InstallsTheEnginesThenRunsDotnetTest()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var command = ReadmeTestCommand(root);
 
         // A stand-in dotnet on the PATH records what it is asked to do, so the command runs fast.
@@ -63,19 +63,6 @@ public sealed partial class ReadmeTestCommandTests
         Assert.True(match.Success, "README.md has no '## Test it' section with a bash block.");
         var lines = match.Groups["code"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return Assert.Single(lines);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Roundabout.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The tests do not run from inside the repository.");
     }
 
     [GeneratedRegex(@"## Test it\s*```bash\n(?<code>.*?)```", RegexOptions.Singleline)]
