@@ -1,6 +1,6 @@
 using Roundabout.Cli.Commands;
 
-var root = RootCommandFactory.Create();
+var root = RootCommandFactory.Create(TimeProvider.System);
 var parse = EnvironmentOptions.Parse(root, args, Environment.GetEnvironmentVariable);
 if (parse.IsError)
 {

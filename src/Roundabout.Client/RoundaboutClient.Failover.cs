@@ -78,7 +78,7 @@ public sealed partial class RoundaboutClient
         var stateBefore = _channel.State;
         try
         {
-            return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
+            return await send(new CallOptions(deadline: _time.GetUtcNow().UtcDateTime + attemptTimeout, cancellationToken: cancellationToken));
         }
         catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -169,7 +169,7 @@ public sealed partial class RoundaboutClient
 
             try
             {
-                return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
+                return await send(new CallOptions(deadline: _time.GetUtcNow().UtcDateTime + attemptTimeout, cancellationToken: cancellationToken));
             }
             catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
