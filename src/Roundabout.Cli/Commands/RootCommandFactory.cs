@@ -36,6 +36,7 @@ internal static class RootCommandFactory
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create(time));
         EnvironmentOptions.Describe(root);
+        HelpLabels.ListEverySpelling(root);
         return root;
     }
 }
