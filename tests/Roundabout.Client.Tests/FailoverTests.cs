@@ -84,6 +84,26 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public async Task RefreshAfterAFailure_OtherServerNeverFailed_TheWarningSaysWhichFailedAndNotThatEveryOneDid()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var failing = cluster.Servers[0];
+        failing.Calculator.LoseNextMultiplyAnswers(100);
+        // Listed, but nothing listens there: never connected, it never failed a call either.
+        var unconnected = $"127.0.0.1:{FreePorts.Next()}";
+        cluster.Registry.Add(unconnected);
+        var logs = new LogCollector();
+        var client = cluster.CreateClient(o => o.RefreshRateLimit = TimeSpan.Zero, logs);
+
+        await Assert.ThrowsAsync<RpcException>(() => client.MultiplyAsync("2").DefaultTimeout());
+
+        var refresh = Assert.Single(logs.Messages, m => m.StartsWith("Fetching the server list again", StringComparison.Ordinal));
+        Assert.DoesNotContain("every cached server failed", refresh, StringComparison.Ordinal);
+        Assert.Contains($"{failing.Address} failed its last call", refresh, StringComparison.Ordinal);
+        Assert.Contains($"{unconnected} not connected", refresh, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EmptyRegistry_CallFailsAtOnceWithAMessageThatSaysWhatToDo()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 0);
