@@ -58,5 +58,10 @@ public sealed class DurationOptionTests
     }
 
     private static IEnumerable<string> Parse(string command, string option, string value) =>
-        RootCommandFactory.Create(TimeProvider.System).Parse(command == "sum" ? [command, "1", "2", option, value] : [command, option, value]).Errors.Select(e => e.Message);
+        RootCommandFactory.Create(TimeProvider.System).Parse(command switch
+        {
+            "sum" => [command, "1", "2", option, value],
+            "bench" => [command, "--requests", "1", option, value],
+            _ => [command, option, value],
+        }).Errors.Select(e => e.Message);
 }

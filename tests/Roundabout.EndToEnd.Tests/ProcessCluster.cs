@@ -8,7 +8,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public const string Stamp = @"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} ";
 
-    private readonly List<CliProcess> _processes = [];
+    private readonly CliProcessGroup _processes = new();
 
     public CliProcess RegistryProcess { get; private set; } = null!;
 
@@ -82,18 +82,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return (code, process.Output);
     }
 
-    public CliProcess Track(CliProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    public CliProcess Track(CliProcess process) => _processes.Track(process);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
+        await _processes.DisposeAsync();
 
         if (Directory.Exists(DataDir))
         {

@@ -1,25 +1,19 @@
 using System.CommandLine;
-using System.CommandLine.Help;
-using System.CommandLine.Invocation;
+using System.Text;
 
 namespace Roundabout.Cli.Commands;
 
 /// <summary>
 /// The help lists one spelling per name without its dashes, so an option spelled both --port and
 /// -port (the exercise's <c>server -port 9001</c>) shows as "-p, -port" and never as the
-/// documented --port. The help of such an option lists every spelling, its name first after the
-/// one-letter ones: "-p, --port, -port".
+/// documented --port. The help's output goes through <see cref="Relabelling"/>, which lists every
+/// spelling of such an option, its name first after the one-letter ones: "-p, --port, -port".
 /// </summary>
 internal static class HelpLabels
 {
-    public static void ListEverySpelling(RootCommand root)
+    /// <summary>A writer that passes <paramref name="output"/> every line, with each shortened label replaced by the full one in the same column.</summary>
+    public static TextWriter Relabelling(RootCommand root, TextWriter output)
     {
-        var help = root.Options.OfType<HelpOption>().FirstOrDefault();
-        if (help?.Action is not SynchronousCommandLineAction inner)
-        {
-            return;
-        }
-
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var option in Commands(root).SelectMany(c => c.Options))
         {
@@ -30,10 +24,7 @@ internal static class HelpLabels
             }
         }
 
-        if (labels.Count > 0)
-        {
-            help.Action = new RelabelledHelp(inner, labels);
-        }
+        return new LabelWriter(output, labels);
     }
 
     /// <summary>As the help shows it: per name without dashes, the spelling with the fewest dashes.</summary>
@@ -56,47 +47,73 @@ internal static class HelpLabels
 
     private static IEnumerable<Command> Commands(Command command) => [command, .. command.Subcommands.SelectMany(Commands)];
 
-    /// <summary>Writes the usual help, with each shortened label replaced by the full one in the same column.</summary>
-    private sealed class RelabelledHelp(SynchronousCommandLineAction inner, IReadOnlyDictionary<string, string> labels) : SynchronousCommandLineAction
+    internal static string Relabel(string line, IReadOnlyDictionary<string, string> labels)
     {
-        public override int Invoke(ParseResult parseResult)
+        var text = line.TrimStart();
+        var indent = line[..(line.Length - text.Length)];
+        foreach (var (shown, full) in labels)
         {
-            var configuration = parseResult.InvocationConfiguration;
-            var output = configuration.Output;
-            using var buffer = new StringWriter();
-            configuration.Output = buffer;
-            int code;
-            try
+            if (text.StartsWith(shown + "  ", StringComparison.Ordinal))
             {
-                code = inner.Invoke(parseResult);
+                // Take the longer label's room from the padding, keeping at least two spaces.
+                var rest = text[shown.Length..];
+                var padding = rest.Length - rest.TrimStart(' ').Length;
+                var kept = Math.Max(2, padding - (full.Length - shown.Length));
+                return indent + full + new string(' ', kept) + rest.TrimStart(' ');
             }
-            finally
-            {
-                configuration.Output = output;
-            }
-
-            output.Write(string.Join('\n', buffer.ToString().Split('\n').Select(Relabel)));
-
-            return code;
         }
 
-        private string Relabel(string line)
+        return line;
+    }
+
+    /// <summary>Holds each line until its end, then writes it relabelled.</summary>
+    private sealed class LabelWriter(TextWriter inner, IReadOnlyDictionary<string, string> labels) : TextWriter
+    {
+        private readonly StringBuilder _line = new();
+
+        public override Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value)
         {
-            var text = line.TrimStart();
-            var indent = line[..(line.Length - text.Length)];
-            foreach (var (shown, full) in labels)
+            if (value == '\n')
             {
-                if (text.StartsWith(shown + "  ", StringComparison.Ordinal))
-                {
-                    // Take the longer label's room from the padding, keeping at least two spaces.
-                    var rest = text[shown.Length..];
-                    var padding = rest.Length - rest.TrimStart(' ').Length;
-                    var kept = Math.Max(2, padding - (full.Length - shown.Length));
-                    return indent + full + new string(' ', kept) + rest.TrimStart(' ');
-                }
+                inner.Write(Relabel(_line.ToString(), labels));
+                inner.Write('\n');
+                _line.Clear();
+            }
+            else
+            {
+                _line.Append(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            foreach (var c in value ?? string.Empty)
+            {
+                Write(c);
+            }
+        }
+
+        public override void Flush()
+        {
+            if (_line.Length > 0)
+            {
+                inner.Write(Relabel(_line.ToString(), labels));
+                _line.Clear();
             }
 
-            return line;
+            inner.Flush();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Flush();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

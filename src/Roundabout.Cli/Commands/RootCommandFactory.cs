@@ -36,7 +36,6 @@ internal static class RootCommandFactory
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create(time));
         EnvironmentOptions.Describe(root);
-        HelpLabels.ListEverySpelling(root);
         return root;
     }
 }

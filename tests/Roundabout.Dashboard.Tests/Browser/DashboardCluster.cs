@@ -11,7 +11,7 @@ internal sealed class DashboardCluster : IAsyncDisposable
     /// <summary>The registry's lease: a killed server is evicted at most this long after its last renewal.</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
 
-    private readonly List<CliProcess> _processes = [];
+    private readonly CliProcessGroup _processes = new();
 
     public CliProcess Registry { get; private set; } = null!;
 
@@ -78,17 +78,10 @@ internal sealed class DashboardCluster : IAsyncDisposable
         return process.Output;
     }
 
-    public CliProcess Track(CliProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    public CliProcess Track(CliProcess process) => _processes.Track(process);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
+        await _processes.DisposeAsync();
     }
 }
