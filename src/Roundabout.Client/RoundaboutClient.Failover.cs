@@ -78,7 +78,7 @@ public sealed partial class RoundaboutClient
         var stateBefore = _channel.State;
         try
         {
-            return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
+            return await send(new CallOptions(deadline: _time.GetUtcNow().UtcDateTime + attemptTimeout, cancellationToken: cancellationToken));
         }
         catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
         {
@@ -148,7 +148,7 @@ public sealed partial class RoundaboutClient
                 {
                     // Every cached server failed its last call, or none is connected: fetch the list
                     // again (rate-limited), then wait briefly for a connection. Bounded by the deadline.
-                    await _directory.RefreshAfterFailuresAsync(FailedEverywhere(last, stateBefore), cancellationToken);
+                    await _directory.RefreshAfterFailuresAsync(RefreshReason(last, stateBefore), cancellationToken);
                     await WaitForChannelAsync(stateBefore, remaining < _maxWait ? remaining : _maxWait, cancellationToken);
                     remaining = _options.Deadline - _time.GetElapsedTime(started);
                 }
@@ -169,7 +169,7 @@ public sealed partial class RoundaboutClient
 
             try
             {
-                return await send(new CallOptions(deadline: DateTime.UtcNow + attemptTimeout, cancellationToken: cancellationToken));
+                return await send(new CallOptions(deadline: _time.GetUtcNow().UtcDateTime + attemptTimeout, cancellationToken: cancellationToken));
             }
             catch (RpcException ex) when (IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
@@ -258,11 +258,19 @@ public sealed partial class RoundaboutClient
         return new RpcException(new Status(ex.StatusCode, $"{operation} failed: {detail}{stop}{tried}"), ex.Trailers);
     }
 
-    /// <summary>Why the list is fetched again: what the last attempt met, said truly (the other servers may well be alive).</summary>
-    private static string FailedEverywhere(RpcException last, ConnectivityState stateBefore) =>
-        ReachedAServer(last, stateBefore)
-            ? $"every cached server failed its last call ({last.StatusCode})"
-            : $"an attempt could not connect to its server ({last.StatusCode})";
+    /// <summary>
+    /// Why the list is fetched again, said truly: what the last attempt met, and what the balancer
+    /// knows of each cached server. "Every cached server failed" only when each one failed its
+    /// last call (or is ejected), not when the others are merely not connected.
+    /// </summary>
+    private string RefreshReason(RpcException last, ConnectivityState stateBefore)
+    {
+        var servers = _directory.Current;
+        var what = !ReachedAServer(last, stateBefore) ? $"an attempt could not connect to its server ({last.StatusCode})"
+            : _health.EveryOneFailed(servers) ? $"every cached server failed its last call ({last.StatusCode})"
+            : $"a call failed ({last.StatusCode}) and no other cached server is ready";
+        return $"{what}: {_health.Describe(servers)}";
+    }
 
     private static bool IsTransportFailure(RpcException ex) =>
         ex.Status.DebugException is HttpRequestException or IOException or System.Net.Sockets.SocketException;

@@ -42,7 +42,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _logger = loggerFactory.CreateLogger<RoundaboutClient>();
-        _registry = new RegistryEndpoints(options.Registries, options.Deadline, options.Tls, loggerFactory.CreateLogger<RegistryEndpoints>());
+        _registry = new RegistryEndpoints(options.Registries, options.Deadline, options.Tls, options.TimeProvider, loggerFactory.CreateLogger<RegistryEndpoints>());
         _directory = new ServerDirectory(_registry, options.Service, options.RefreshRateLimit, _time, loggerFactory.CreateLogger<ServerDirectory>());
         _metrics = new ClientMetrics(options.MeterFactory);
         _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics, options.Latency);

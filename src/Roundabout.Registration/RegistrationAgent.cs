@@ -181,8 +181,7 @@ public sealed partial class RegistrationAgent : IDisposable
     private Metadata? Headers() =>
         string.IsNullOrEmpty(_options.Token) ? null : new Metadata { BearerHeader.For(_options.Token) };
 
-    // gRPC compares deadlines with the system clock, so they come from it, not from the TimeProvider.
-    private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
+    private DateTime Deadline(TimeSpan timeout) => _timeProvider.GetUtcNow().UtcDateTime + timeout;
 
     private static string Reason(RpcException ex) => ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString();
 }

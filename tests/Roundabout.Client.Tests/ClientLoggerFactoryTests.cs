@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Roundabout.Cli.Commands;
+using Roundabout.Cli.ClientSetup;
 using Roundabout.Hosting;
 
 namespace Roundabout.Client.Tests;

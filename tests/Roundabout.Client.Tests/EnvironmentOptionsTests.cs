@@ -8,7 +8,7 @@ namespace Roundabout.Client.Tests;
 [Trait(Tier.Name, Tier.Unit)]
 public sealed class EnvironmentOptionsTests
 {
-    private static readonly RootCommand _root = RootCommandFactory.Create();
+    private static readonly RootCommand _root = RootCommandFactory.Create(TimeProvider.System);
 
     [Fact]
     public void Port_CommandLineBeatsEnvironmentBeatsDefault()

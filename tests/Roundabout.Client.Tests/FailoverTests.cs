@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using Roundabout.Cli.Bench;
 using Roundabout.Client.Tests.Fakes;
@@ -81,6 +82,46 @@ public sealed class FailoverTests
         Assert.Equal(newcomer.Address, result.Server);
         Assert.Equal(2, cluster.Registry.ListCalls);
         Assert.Equal([newcomer.Address], client.CachedServers.Select(s => s.Address));
+    }
+
+    [Fact]
+    public async Task RefreshAfterAFailure_OtherServerNeverCalled_TheWarningSaysWhichFailedAndNotThatEveryOneDid()
+    {
+        await using var cluster = await TestCluster.StartAsync(servers: 1);
+        var hung = cluster.Servers[0];
+        hung.Calculator.Hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Listed, but nothing listens there: never connected, it never had a call to fail.
+        var unconnected = $"127.0.0.1:{FreePorts.Next()}";
+        cluster.Registry.Add(unconnected);
+        var logs = new LogCollector();
+        var client = cluster.CreateClient(
+            o =>
+            {
+                o.RefreshRateLimit = TimeSpan.Zero;
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+                o.Deadline = TimeSpan.FromSeconds(5);
+                o.MaxAttempts = 4;
+            },
+            logs);
+
+        try
+        {
+            await Assert.ThrowsAsync<RpcException>(() => client.SumAsync("2", "3").DefaultTimeout());
+        }
+        finally
+        {
+            hung.Calculator.Hang.TrySetResult();
+        }
+
+        var refreshes = logs.Messages.Where(m => m.StartsWith("Fetching the server list again", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(refreshes);
+        Assert.All(refreshes, refresh =>
+        {
+            Assert.DoesNotContain("every cached server failed", refresh, StringComparison.Ordinal);
+            // Failed calls in a row get a server ejected for a while: either is what happened to it.
+            Assert.Matches($"{Regex.Escape(hung.Address)} (failed its last|ejected)", refresh);
+            Assert.Contains($"{unconnected} not connected", refresh, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Roundabout.Cli.Bench;
+using Roundabout.Cli.ClientSetup;
 
 namespace Roundabout.Client.Tests;
 

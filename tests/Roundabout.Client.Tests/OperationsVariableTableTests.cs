@@ -16,7 +16,7 @@ public sealed partial class OperationsVariableTableTests
     public void EveryVariableTable_HasARowForEveryOptionsVariable_AndNoRowForAVariableNothingReads()
     {
         var table = TableVariables();
-        var options = OptionVariables(RootCommandFactory.Create()).ToHashSet(StringComparer.Ordinal);
+        var options = OptionVariables(RootCommandFactory.Create(TimeProvider.System)).ToHashSet(StringComparer.Ordinal);
 
         Assert.True(options.Count > 40, $"only {options.Count} option variables found");
         var missing = string.Join(", ", options.Except(table).Order(StringComparer.Ordinal));

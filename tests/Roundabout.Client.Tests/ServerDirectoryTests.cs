@@ -14,7 +14,7 @@ public sealed class ServerDirectoryTests
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);
         var time = new FakeTimeProvider();
-        using var registry = new RegistryEndpoints([EndpointAddress.Parse(cluster.RegistryAddress)], TimeSpan.FromSeconds(10), tls: null, NullLogger.Instance);
+        using var registry = new RegistryEndpoints([EndpointAddress.Parse(cluster.RegistryAddress)], TimeSpan.FromSeconds(10), tls: null, TimeProvider.System, NullLogger.Instance);
         using var directory = new ServerDirectory(registry, ServiceNames.Calculator, TimeSpan.FromSeconds(2), time, NullLogger.Instance);
 
         await directory.EnsureFetchedAsync(CancellationToken.None).DefaultTimeout();
@@ -36,7 +36,7 @@ public sealed class ServerDirectoryTests
     public async Task ExplicitRefresh_IsNeverRateLimited()
     {
         await using var cluster = await TestCluster.StartAsync(servers: 1);
-        using var registry = new RegistryEndpoints([EndpointAddress.Parse(cluster.RegistryAddress)], TimeSpan.FromSeconds(10), tls: null, NullLogger.Instance);
+        using var registry = new RegistryEndpoints([EndpointAddress.Parse(cluster.RegistryAddress)], TimeSpan.FromSeconds(10), tls: null, TimeProvider.System, NullLogger.Instance);
         using var directory = new ServerDirectory(registry, ServiceNames.Calculator, TimeSpan.FromHours(1), new FakeTimeProvider(), NullLogger.Instance);
         var changes = 0;
         directory.Changed += () => Interlocked.Increment(ref changes);

@@ -38,5 +38,5 @@ public sealed class TlsKeyFileOptionTests : IDisposable
     }
 
     private static EnvironmentParse Parse(params string[] args) =>
-        EnvironmentOptions.Parse(RootCommandFactory.Create(), args, _ => null);
+        EnvironmentOptions.Parse(RootCommandFactory.Create(TimeProvider.System), args, _ => null);
 }

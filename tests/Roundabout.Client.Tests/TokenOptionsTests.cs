@@ -99,5 +99,5 @@ public sealed class TokenOptionsTests : IDisposable
     }
 
     private static EnvironmentParse Parse(Dictionary<string, string> environment, params string[] args) =>
-        EnvironmentOptions.Parse(RootCommandFactory.Create(), args, name => environment.GetValueOrDefault(name));
+        EnvironmentOptions.Parse(RootCommandFactory.Create(TimeProvider.System), args, name => environment.GetValueOrDefault(name));
 }

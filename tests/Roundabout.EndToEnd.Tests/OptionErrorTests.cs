@@ -146,6 +146,8 @@ public sealed partial class OptionErrorTests
         "sum" => ["1", "2"],
         "multiply" => ["2"],
         "bench" when option is not ("--requests" or "--duration") => ["--requests", "1"],
+        // verify's port options go with --chaos (a malformed value stops it before anything starts).
+        "verify" when option is "--registry-port" or "--database-port" or "--first-server-port" => ["--chaos"],
         _ => [],
     };
 

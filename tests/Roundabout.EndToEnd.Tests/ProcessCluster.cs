@@ -1,3 +1,6 @@
+using Roundabout.Cli.Launch;
+using Roundabout.Contracts;
+
 namespace Roundabout.EndToEnd.Tests;
 
 /// <summary>The exercise's terminals as real processes: a registry, a database and servers on free loopback ports.</summary>
@@ -5,7 +8,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public const string Stamp = @"^\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} ";
 
-    private readonly List<CliProcess> _processes = [];
+    private readonly CliProcessGroup _processes = new();
 
     public CliProcess RegistryProcess { get; private set; } = null!;
 
@@ -50,20 +53,21 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public async Task StartRegistryAsync(int port = 0)
     {
-        RegistryProcess = Track(CliProcess.Start(["registry", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. ComponentArgs], Environment));
+        RegistryProcess = Track(CliProcess.Start(new RegistryArgs { Port = port, Extra = ComponentArgs }.ToArgs(), Environment));
         RegistryPort = await RegistryProcess.WaitForPortAsync(Stamp + @"\[Registry\] Service Registry running on port :(?<port>\d+)$");
     }
 
     public async Task StartDatabaseAsync(bool durable, int port = 0)
     {
-        string[] storage = durable ? ["--data-dir", DataDir] : ["--in-memory"];
-        DatabaseProcess = Track(CliProcess.Start(["database", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. storage, .. ComponentArgs], Environment));
+        var args = new DatabaseArgs { Port = port, DataDir = durable ? DataDir : null, InMemory = !durable, Extra = ComponentArgs };
+        DatabaseProcess = Track(CliProcess.Start(args.ToArgs(), Environment));
         DatabasePort = await DatabaseProcess.WaitForPortAsync(Stamp + @"\[Database\] Shared Memory running on port :(?<port>\d+)$");
     }
 
     public async Task<(CliProcess Process, int Port)> StartServerAsync()
     {
-        var process = Track(CliProcess.Start(["server", "--port", "0", "--registry", RegistryAddress, "--database", $"localhost:{DatabasePort}", .. ComponentArgs], Environment));
+        var args = new ServerArgs { Port = 0, Registry = new EndpointAddress("localhost", RegistryPort), Database = new EndpointAddress("localhost", DatabasePort), Extra = ComponentArgs };
+        var process = Track(CliProcess.Start(args.ToArgs(), Environment));
         var port = await process.WaitForPortAsync(Stamp + @"\[Server\] Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.$");
         Servers.Add((process, port));
         return (process, port);
@@ -78,18 +82,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return (code, process.Output);
     }
 
-    public CliProcess Track(CliProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    public CliProcess Track(CliProcess process) => _processes.Track(process);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
+        await _processes.DisposeAsync();
 
         if (Directory.Exists(DataDir))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Roundabout.Cli.ClientSetup;
 
 namespace Roundabout.Cli.Bench;
 

@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     /// <summary>--port, also spelled -p and -port (the exercise's <c>server -port 9001</c>).</summary>
     public static Option<int> Port(int defaultPort, string what) =>
-        NumberOption.Int("--port", ["-p", "-port"], 0, 65535, defaultPort, $"The port {what} listens on (0 picks a free one). Default: {defaultPort}.");
+        NumberOption.Int("--port", ["-p", "-port"], 0, 65535, defaultPort, $"The port {what} listens on (0 picks a free one).");
 
     /// <summary>--metrics-port: off unless given.</summary>
     public static Option<int?> MetricsPort(string what) =>
@@ -33,7 +33,7 @@ internal static class CommonOptions
 
     private static Option<string> AddressList(string name, string defaultValue, string description) => new(name)
     {
-        Description = $"{description} Default: {defaultValue}.",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         Validators =
         {

@@ -8,8 +8,9 @@ namespace Roundabout.Cli.Commands;
 /// <summary><c>roundabout dashboard</c>: the live web page of the system.</summary>
 internal static class DashboardCommand
 {
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
+        var runner = new HostRunner(time);
         var port = CommonOptions.Port(DashboardOptions.DefaultPort, "the dashboard's web page");
         var listen = CommonOptions.Listen();
         var registry = CommonOptions.Registry();
@@ -39,7 +40,7 @@ internal static class DashboardCommand
             1,
             100_000,
             DashboardOptions.DefaultMaxEventStreams,
-            $"The most open pages (live event streams) served at once; one more is answered 503 with Retry-After. Default: {DashboardOptions.DefaultMaxEventStreams}.");
+            $"The most open pages (live event streams) served at once; one more is answered 503 with Retry-After.");
         var metricsHosts = new Option<string[]>("--metrics-hosts")
         {
             Description = "Hosts, besides each server's own, on which the dashboard reads the metrics a server advertises (metadata metrics=host:port); " +
@@ -91,7 +92,7 @@ internal static class DashboardCommand
                 Tls = tls.BuildClient(result),
                 Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Dashboard", options.Port, options.Log, () => DashboardHost.Build(options));
+            return runner.RunAsync("Dashboard", options.Port, options.Log, () => DashboardHost.Build(options));
         });
         return command;
     }

@@ -11,8 +11,9 @@ internal static class DatabaseCommand
     /// <summary>The database's token when --token is absent; servers read the same variable for --database-token.</summary>
     public const string TokenEnvironmentVariable = "ROUNDABOUT_DATABASE_TOKEN";
 
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
+        var runner = new HostRunner(time);
         var port = CommonOptions.Port(DefaultPorts.Database, "the database");
         var listen = CommonOptions.Listen();
         var metricsPort = CommonOptions.MetricsPort("the database");
@@ -67,16 +68,16 @@ internal static class DatabaseCommand
                     Tls = tls.BuildServer(parse),
                     Log = logSettings,
                 };
-                return await HostRunner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options), options.MetricsPort);
+                return await runner.RunAsync("Database", options.Port, options.Log, () => DatabaseHost.Build(options), options.MetricsPort);
             }
             catch (TlsFileException ex)
             {
-                return HostRunner.Fail("Database", logSettings, ex.Message);
+                return runner.Fail("Database", logSettings, ex.Message);
             }
             catch (StoreOpenException ex)
             {
                 // A damaged log, a locked or unusable data directory: one line, no stack trace.
-                return HostRunner.Fail("Database", logSettings, ex.Message);
+                return runner.Fail("Database", logSettings, ex.Message);
             }
         });
         return command;

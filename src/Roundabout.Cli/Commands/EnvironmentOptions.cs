@@ -29,7 +29,7 @@ internal static class EnvironmentOptions
     /// for its own children, and the tracing switch every component reads with the OpenTelemetry
     /// variables (<see cref="Hosting.Telemetry.RenewalTracing.Variable"/>).
     /// </summary>
-    public static readonly IReadOnlyList<string> Internal = [GrpcHost.InstanceVariable, SelfLauncher.ParentPidVariable, Hosting.Telemetry.RenewalTracing.Variable];
+    public static readonly IReadOnlyList<string> Internal = [GrpcHost.InstanceVariable, Launch.SelfLauncher.ParentPidVariable, Hosting.Telemetry.RenewalTracing.Variable];
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, string> _named = [];
 

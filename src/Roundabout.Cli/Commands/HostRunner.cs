@@ -1,15 +1,15 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using Roundabout.Cli.Up;
+using Roundabout.Cli.Launch;
 using Roundabout.Hosting;
 
 namespace Roundabout.Cli.Commands;
 
 /// <summary>Runs a component's host and turns start-up failures into one clear line and exit code 1.</summary>
-internal static class HostRunner
+internal sealed class HostRunner(TimeProvider time)
 {
-    public static async Task<int> RunAsync(string component, int port, LogSettings log, Func<WebApplication> build, int? metricsPort = null)
+    public async Task<int> RunAsync(string component, int port, LogSettings log, Func<WebApplication> build, int? metricsPort = null)
     {
         try
         {
@@ -31,11 +31,9 @@ internal static class HostRunner
     }
 
     /// <summary>Writes the failure as an error log line, in the chosen format, on stderr; returns exit code 1.</summary>
-    public static int Fail(string component, LogSettings log, string message)
+    public int Fail(string component, LogSettings log, string message)
     {
-        Console.Error.WriteLine(log.Format == LogFormat.Json
-            ? JsonLogLine.Format(DateTimeOffset.UtcNow, component, $"Roundabout.{component}", LogLevel.Error, default, message, exception: null, state: null)
-            : ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, component, LogLevel.Error, message, exception: null));
+        Console.Error.WriteLine(CliLogLine.Format(time, log.Format, component, $"Roundabout.{component}", LogLevel.Error, message));
         return 1;
     }
 }

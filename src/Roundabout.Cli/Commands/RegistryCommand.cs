@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Net;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Security;
@@ -12,22 +11,17 @@ namespace Roundabout.Cli.Commands;
 
 internal static class RegistryCommand
 {
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
+        var runner = new HostRunner(time);
         var port = CommonOptions.Port(DefaultPorts.Registry, "the registry");
         var listen = CommonOptions.Listen();
         var metricsPort = CommonOptions.MetricsPort("the registry");
-        var ttl = new Option<TimeSpan?>("--ttl")
-        {
-            Description = "How long a server stays listed without renewing its lease, such as 3s or 500ms. " +
-                "A killed server disappears this long after its last renewal. Default: 3s.",
-            CustomParser = r => ParseDuration(r, "--ttl"),
-        };
-        var renewInterval = new Option<TimeSpan?>("--renew-interval")
-        {
-            Description = "How often servers are told to renew, such as 1s; at most half the TTL. Default: TTL / 3.",
-            CustomParser = r => ParseDuration(r, "--renew-interval"),
-        };
+        var ttl = DurationOption.Create("--ttl", [], TimeSpan.FromHours(1),
+            "How long a server stays listed without renewing its lease, such as 3s or 500ms. " +
+            "A killed server disappears this long after its last renewal. Default: 3s.");
+        var renewInterval = DurationOption.Create("--renew-interval", [], TimeSpan.FromHours(1),
+            "How often servers are told to renew, such as 1s; at most half the TTL. Default: TTL / 3.");
         var token = TokenOptions.Registry(
             "A shared secret that register, renew and deregister must carry (as 'authorization: Bearer <token>'); " +
             "reading the list stays open.");
@@ -42,12 +36,12 @@ internal static class RegistryCommand
 
         var watchesPerClient = NumberOption.Int("--max-watches-per-client", [], 1, 1_000, 100,
             "The most watches one client (one remote IP address) may hold open at once; past it a watch gets ResourceExhausted. " +
-            "The registry holds 1000 in all. Default: 100.");
+            "The registry holds 1000 in all.");
         var registrationRate = NumberOption.Int("--max-registrations-per-second", [], 1, 1_000_000, 50,
             "Registrations accepted per second from one client (one remote IP address), after a burst of --registration-burst; " +
-            "more get ResourceExhausted, so a flood from one client does not slow everyone's lookups. Renewals are not counted. Default: 50.");
+            "more get ResourceExhausted, so a flood from one client does not slow everyone's lookups. Renewals are not counted.");
         var registrationBurst = NumberOption.Int("--registration-burst", [], 1, 1_000_000, 100,
-            "Registrations one client may make at once before --max-registrations-per-second applies. Default: 100.");
+            "Registrations one client may make at once before --max-registrations-per-second applies.");
 
         var log = LogOptions.ForComponent();
         var command = new Command("registry",
@@ -61,6 +55,7 @@ internal static class RegistryCommand
         tls.AddTo(command);
         log.AddTo(command);
         command.SetAction((parse, _) => RunAsync(
+            runner,
             log.Read(parse),
             () => new RegistryHostOptions
             {
@@ -80,7 +75,7 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static Task<int> RunAsync(LogSettings log, Func<RegistryHostOptions> read, string backend)
+    private static Task<int> RunAsync(HostRunner runner, LogSettings log, Func<RegistryHostOptions> read, string backend)
     {
         RegistryHostOptions options;
         try
@@ -89,28 +84,28 @@ internal static class RegistryCommand
         }
         catch (TlsFileException ex)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", log, ex.Message));
+            return Task.FromResult(runner.Fail("Registry", log, ex.Message));
         }
 
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", options.Log, string.Join("; ", errors) + "."));
+            return Task.FromResult(runner.Fail("Registry", options.Log, string.Join("; ", errors) + "."));
         }
 
         if (IsMemory(backend))
         {
-            return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options), options.MetricsPort);
+            return runner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options), options.MetricsPort);
         }
 
         var etcd = new EtcdMembershipOptions { Endpoints = EtcdMembership.ParseEndpoints(backend), Ttl = options.Ttl };
         var etcdErrors = etcd.Validate();
         if (etcdErrors.Count > 0)
         {
-            return Task.FromResult(HostRunner.Fail("Registry", options.Log, string.Join("; ", etcdErrors) + "."));
+            return Task.FromResult(runner.Fail("Registry", options.Log, string.Join("; ", etcdErrors) + "."));
         }
 
-        return HostRunner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)), options.MetricsPort);
+        return runner.RunAsync("Registry", options.Port, options.Log, () => RegistryHost.Build(options, services => services.AddEtcdMembership(etcd)), options.MetricsPort);
     }
 
     private static bool IsMemory(string backend) => backend.Trim().Equals("memory", StringComparison.OrdinalIgnoreCase);
@@ -131,26 +126,5 @@ internal static class RegistryCommand
         {
             result.AddError($"--backend takes memory or etcd://host:2379[,host:2379...]: {ex.Message}");
         }
-    }
-
-    /// <summary>Reads 3s, 500ms, 1.5s, 2m, or a plain number of seconds.</summary>
-    private static TimeSpan? ParseDuration(ArgumentResult result, string option)
-    {
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
-        var (number, scale) = text switch
-        {
-            _ when text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (text[..^2], 0.001),
-            _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1.0),
-            _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60.0),
-            _ => (text, 1.0),
-        };
-        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            && value * scale is > 0 and <= 3600)
-        {
-            return TimeSpan.FromSeconds(value * scale);
-        }
-
-        result.AddError($"{option} takes a duration such as 3s, 500ms or 1.5s (at most 1 hour), not '{text}'.");
-        return null;
     }
 }

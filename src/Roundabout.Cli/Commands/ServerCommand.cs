@@ -10,8 +10,9 @@ namespace Roundabout.Cli.Commands;
 
 internal static class ServerCommand
 {
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
+        var runner = new HostRunner(time);
         var port = CommonOptions.Port(DefaultPorts.Server, "the server");
         var listen = CommonOptions.Listen();
         var metricsPort = CommonOptions.MetricsPort("the server");
@@ -39,7 +40,7 @@ internal static class ServerCommand
         };
         var advertise = new Option<string>("--advertise-host")
         {
-            Description = "The host name to register, so clients dial host:port. Default: localhost.",
+            Description = "The host name to register, so clients dial host:port.",
             DefaultValueFactory = _ => "localhost",
             Validators = { r => { if (!EndpointAddress.TryParse($"{r.GetValueOrDefault<string>()}:1", out _, out _)) { r.AddError("--advertise-host takes a host name or IP address, such as localhost or 10.0.0.5."); } } },
         };
@@ -97,7 +98,7 @@ internal static class ServerCommand
             }
             catch (TlsFileException ex)
             {
-                return Task.FromResult(HostRunner.Fail("Server", log.Read(result), ex.Message));
+                return Task.FromResult(runner.Fail("Server", log.Read(result), ex.Message));
             }
 
             var options = new ServerHostOptions
@@ -119,7 +120,7 @@ internal static class ServerCommand
                 Faults = new FaultOptions { Latency = result.GetValue(injectLatency), ErrorRate = result.GetValue(injectErrors) },
                 Log = log.Read(result),
             };
-            return HostRunner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options), options.MetricsPort);
+            return runner.RunAsync("Server", options.Port, options.Log, () => ServerHost.Build(options), options.MetricsPort);
         });
         return command;
     }

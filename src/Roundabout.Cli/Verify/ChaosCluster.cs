@@ -1,63 +1,51 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Grpc.Core;
-using Grpc.Health.V1;
-using Grpc.Net.Client;
-using Roundabout.Cli.Up;
+using Roundabout.Cli.Launch;
 using Roundabout.Contracts;
-using Roundabout.Contracts.Registry.V1;
-using Roundabout.Contracts.Security;
-using RegistryApi = Roundabout.Contracts.Registry.V1.Registry;
 
 namespace Roundabout.Cli.Verify;
 
+/// <summary>The ports of a chaos cluster; each one not given is a free one.</summary>
+internal sealed record ChaosPorts(int? Registry = null, int? Database = null, int? FirstServer = null);
+
 /// <summary>
 /// The cluster <c>verify --chaos</c> runs on: a registry, a durable database in a temporary
-/// directory and three servers, as <c>up</c> starts them but on free ports, with their output in
-/// a log; components can be killed, restarted on the same port and data, paused and resumed.
+/// directory and three servers, started by the same launcher as <c>up</c>'s (free ports unless
+/// chosen), with their output in a log; components can be killed, restarted on the same port and
+/// data, paused and resumed.
 /// </summary>
 internal sealed class ChaosCluster : IAsyncDisposable
 {
     public const int ServerCount = 3;
 
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("roundabout-chaos-").FullName;
-    private readonly TextWriter _log;
-    private readonly bool _unsafe;
-    private readonly Dictionary<string, (ComponentProcess Process, string[] Args)> _components = new(StringComparer.Ordinal);
+    private readonly LocalCluster _cluster;
+    private readonly ReadinessProbe _probe;
 
-    private ChaosCluster(TextWriter log, bool unsafeMultiply)
+    private ChaosCluster(TextWriter log, ChaosPorts ports, TimeProvider time)
     {
-        _log = log;
-        _unsafe = unsafeMultiply;
-        RegistryPort = FreePort();
-        DatabasePort = FreePort();
+        // The cluster must be exactly as its arguments say: the children do not read this process's ROUNDABOUT_ variables.
+        _cluster = new LocalCluster(new LaunchOutput(log, 10, JsonLines: false, time, InheritSettings: false));
+        _probe = new ReadinessProbe(time, _startTimeout, tls: null, "verify --chaos");
+        RegistryPort = ports.Registry ?? FreePort();
+        DatabasePort = ports.Database ?? FreePort();
     }
 
     public int RegistryPort { get; }
 
     public int DatabasePort { get; }
 
-    public string RegistryAddress => $"localhost:{RegistryPort.ToString(CultureInfo.InvariantCulture)}";
+    public EndpointAddress RegistryAddress => new("localhost", RegistryPort);
 
-    public IReadOnlyList<string> Servers => _components.Keys.Where(k => k.StartsWith("server", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<string> Servers => _cluster.Servers.Select(s => s.Name).Order(StringComparer.Ordinal).ToArray();
 
-    public static async Task<ChaosCluster> StartAsync(TextWriter log, bool unsafeMultiply, CancellationToken cancellationToken)
+    public static async Task<ChaosCluster> StartAsync(TextWriter log, bool unsafeMultiply, ChaosPorts ports, TimeProvider time, CancellationToken cancellationToken)
     {
-        var cluster = new ChaosCluster(log, unsafeMultiply);
+        var cluster = new ChaosCluster(log, ports, time);
         try
         {
-            cluster.Start("registry", ["registry", "--port", Text(cluster.RegistryPort)]);
-            cluster.Start("database", ["database", "--port", Text(cluster.DatabasePort), "--data-dir", cluster._dataDirectory]);
-            await cluster.WaitServingAsync(cluster.RegistryPort, cancellationToken);
-            await cluster.WaitServingAsync(cluster.DatabasePort, cancellationToken);
-            for (var i = 1; i <= ServerCount; i++)
-            {
-                string[] args = ["server", "--port", Text(FreePort()), "--registry", cluster.RegistryAddress, "--database", $"localhost:{Text(cluster.DatabasePort)}"];
-                cluster.Start($"server-{i}", cluster._unsafe ? [.. args, "--unsafe-multiply"] : args);
-            }
-
-            await cluster.WaitRegisteredAsync(ServerCount, cancellationToken);
+            await cluster.StartAllAsync(unsafeMultiply, ports.FirstServer, cancellationToken);
             return cluster;
         }
         catch
@@ -67,70 +55,38 @@ internal sealed class ChaosCluster : IAsyncDisposable
         }
     }
 
-    public Task KillAsync(string name) => _components[name].Process.KillAsync();
+    private async Task StartAllAsync(bool unsafeMultiply, int? firstServerPort, CancellationToken cancellationToken)
+    {
+        var registry = _cluster.Start("registry", new RegistryArgs { Port = RegistryPort });
+        var database = _cluster.Start("database", new DatabaseArgs { Port = DatabasePort, DataDir = _dataDirectory });
+        await _probe.WaitHealthyAsync(registry, cancellationToken);
+        await _probe.WaitHealthyAsync(database, cancellationToken);
+        var servers = new List<ComponentProcess>();
+        for (var i = 1; i <= ServerCount; i++)
+        {
+            servers.Add(_cluster.Start($"server-{i}", new ServerArgs
+            {
+                Port = firstServerPort is { } first ? first + i - 1 : FreePort(),
+                Registry = RegistryAddress,
+                Database = new EndpointAddress("localhost", DatabasePort),
+                Extra = unsafeMultiply ? ["--unsafe-multiply"] : [],
+            }));
+        }
 
-    public void Pause(string name, bool paused) => _components[name].Process.Pause(paused);
+        await _probe.WaitRegisteredAsync(RegistryPort, servers, cancellationToken);
+    }
+
+    public Task KillAsync(string name) => _cluster[name].KillAsync();
+
+    public void Pause(string name, bool paused) => _cluster[name].Pause(paused);
 
     /// <summary>Starts a killed component again with the same arguments: the same port, and for the database the same data.</summary>
     public async Task RestartAsync(string name, CancellationToken cancellationToken)
     {
-        var (old, args) = _components[name];
-        old.Dispose();
-        Start(name, args);
-        if (name == "database")
+        var component = _cluster.Restart(name);
+        if (component.Args is DatabaseArgs)
         {
-            await WaitServingAsync(DatabasePort, cancellationToken);
-        }
-    }
-
-    private void Start(string name, string[] args) =>
-        _components[name] = (ComponentProcess.Start(name, int.Parse(args[2], CultureInfo.InvariantCulture), 10, args, _log, inheritSettings: false), args);
-
-    private async Task WaitServingAsync(int port, CancellationToken cancellationToken)
-    {
-        using var channel = GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", port), tls: null);
-        var health = new Health.HealthClient(channel);
-        await PollAsync(async () => (await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken)).Status == HealthCheckResponse.Types.ServingStatus.Serving, $"port {Text(port)} to serve", cancellationToken);
-    }
-
-    private async Task WaitRegisteredAsync(int count, CancellationToken cancellationToken)
-    {
-        using var channel = GrpcChannels.ForAddress(new EndpointAddress("127.0.0.1", RegistryPort), tls: null);
-        var registry = new RegistryApi.RegistryClient(channel);
-        await PollAsync(async () => (await registry.ListInstancesAsync(new ListInstancesRequest { Service = ServiceNames.Calculator }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken)).Instances.Count >= count, $"{count} servers to register", cancellationToken);
-    }
-
-    private async Task PollAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            foreach (var (name, (process, _)) in _components)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"The {name} of the chaos cluster exited while starting: {string.Join(" / ", process.RecentLines.TakeLast(3))}");
-                }
-            }
-
-            try
-            {
-                if (await condition())
-                {
-                    return;
-                }
-            }
-            catch (RpcException)
-            {
-                // Not listening yet.
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The chaos cluster timed out waiting for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await _probe.WaitHealthyAsync(component, cancellationToken);
         }
     }
 
@@ -141,17 +97,9 @@ internal sealed class ChaosCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-
     public async ValueTask DisposeAsync()
     {
-        foreach (var (_, (process, _)) in _components.Reverse())
-        {
-            process.Pause(false);
-            await process.StopAsync(TimeSpan.FromSeconds(5));
-            process.Dispose();
-        }
-
+        await _cluster.StopAllAsync(TimeSpan.FromSeconds(5));
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

@@ -1,3 +1,5 @@
+using Roundabout.Cli.Launch;
+
 namespace Roundabout.Cli.Verify;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Roundabout.Cli.Verify;
 /// repeated: every so often, one of kill -9 and restart of a server, kill -9 and restart of the
 /// database on its data, or a pause (SIGSTOP, then SIGCONT) of a server or of the database.
 /// </summary>
-internal sealed class ChaosSchedule(ChaosCluster cluster, int seed, TextWriter output)
+internal sealed class ChaosSchedule(ChaosCluster cluster, int seed, TextWriter output, TimeProvider time)
 {
     private readonly Random _random = new(seed);
 
@@ -47,7 +49,7 @@ internal sealed class ChaosSchedule(ChaosCluster cluster, int seed, TextWriter o
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
+        catch (Exception ex) when (ex is LaunchFailedException or InvalidOperationException or IOException)
         {
             // A component that does not come back ends the faults, not the check: the verdict still reads what was applied.
             output.WriteLine($"[Chaos] fault injection stopped: {ex.Message}");
@@ -70,5 +72,5 @@ internal sealed class ChaosSchedule(ChaosCluster cluster, int seed, TextWriter o
         }
     }
 
-    private void Say(string fault) => output.WriteLine($"[Chaos] {DateTime.Now:HH:mm:ss.fff} {fault}");
+    private void Say(string fault) => output.WriteLine($"[Chaos] {time.GetLocalNow():HH:mm:ss.fff} {fault}");
 }

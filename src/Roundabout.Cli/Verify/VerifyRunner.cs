@@ -12,7 +12,7 @@ namespace Roundabout.Cli.Verify;
 /// distinct prime, through the normal client from several tasks at once, recording every outcome,
 /// then reads the final value and checks it.
 /// </summary>
-internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions options)
+internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions options, TimeProvider time)
 {
     /// <summary>The workload, then (after <paramref name="beforeCheck"/>, which a chaos run uses to end its faults) the check.</summary>
     public async Task<(IReadOnlyList<MultiplyRecord> History, BigInteger Final, Verdict Verdict)> RunAsync(CancellationToken cancellationToken, Func<Task>? beforeCheck = null)
@@ -57,16 +57,16 @@ internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions option
     /// <summary>The final value; a store still recovering from a fault gets up to 30 s to answer.</summary>
     private async Task<BigInteger> ReadFinalAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var started = time.GetTimestamp();
         while (true)
         {
             try
             {
                 return BigInteger.Parse((await client.GetAccumulatorAsync(options.Name, cancellationToken)).Value, CultureInfo.InvariantCulture);
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            catch (RpcException) when (time.GetElapsedTime(started) < TimeSpan.FromSeconds(30) && !cancellationToken.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
             }
         }
     }

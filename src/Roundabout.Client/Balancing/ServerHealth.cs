@@ -46,21 +46,13 @@ internal sealed partial class ServerHealth
 
     /// <summary>
     /// True when no server of <paramref name="servers"/> is usable: each is either not connected
-    /// or failed its last call or is ejected. That is "every cached server has failed".
+    /// or failed its last call or is ejected. <see cref="Describe"/> says which.
     /// </summary>
     public bool AllFailing(IReadOnlyList<ServerInfo> servers)
     {
-        var ready = Volatile.Read(ref _ready);
-        var now = _time.GetUtcNow().UtcTicks;
         foreach (var server in servers)
         {
-            if (!ready.Contains(server.Address))
-            {
-                continue;
-            }
-
-            if (!_entries.TryGetValue(server.Address, out var entry) ||
-                (Volatile.Read(ref entry.ConsecutiveFailures) == 0 && now >= Volatile.Read(ref entry.EjectedUntilTicks)))
+            if (StateOf(server.Address) == ServerState.Ready)
             {
                 return false;
             }

@@ -18,12 +18,14 @@ internal sealed class RegistryEndpoints : IRegistryWatchTarget, IDisposable
     private readonly TimeSpan _deadline;
     private readonly ILogger _logger;
     private readonly ClientTls? _tls;
+    private readonly TimeProvider _time;
     private int _preferred;
 
-    public RegistryEndpoints(IReadOnlyList<EndpointAddress> addresses, TimeSpan deadline, ClientTls? tls, ILogger logger)
+    public RegistryEndpoints(IReadOnlyList<EndpointAddress> addresses, TimeSpan deadline, ClientTls? tls, TimeProvider time, ILogger logger)
     {
         _addresses = addresses;
         _deadline = deadline;
+        _time = time;
         _tls = tls;
         _logger = logger;
         _channels = [.. addresses.Select(a => GrpcChannels.ForAddress(a, tls, new GrpcChannelOptions
@@ -63,7 +65,7 @@ internal sealed class RegistryEndpoints : IRegistryWatchTarget, IDisposable
             var index = (start + i) % _channels.Length;
             try
             {
-                var reply = await call(new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]), DateTime.UtcNow + _deadline);
+                var reply = await call(new Contracts.Registry.V1.Registry.RegistryClient(_channels[index]), _time.GetUtcNow().UtcDateTime + _deadline);
                 Volatile.Write(ref _preferred, index);
                 return reply;
             }

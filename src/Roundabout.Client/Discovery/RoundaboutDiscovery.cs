@@ -40,7 +40,7 @@ public sealed class RoundaboutDiscovery : IDisposable
         options.Validate();
         _options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _registry = new RegistryEndpoints([.. options.Registries], options.RegistryDeadline, options.Tls, _loggerFactory.CreateLogger<RegistryEndpoints>());
+        _registry = new RegistryEndpoints([.. options.Registries], options.RegistryDeadline, options.Tls, options.TimeProvider, _loggerFactory.CreateLogger<RegistryEndpoints>());
         _metrics = new ClientMetrics(options.MeterFactory);
         Health = new ServerHealth(options.Outliers, options.TimeProvider, _loggerFactory.CreateLogger<ServerHealth>(), _metrics);
         var progress = new ConnectionProgress();

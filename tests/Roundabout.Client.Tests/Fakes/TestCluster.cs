@@ -61,11 +61,19 @@ internal sealed class TestCluster : IAsyncDisposable
         return server;
     }
 
-    public RoundaboutClient CreateClient(Action<RoundaboutClientOptions>? configure = null)
+    /// <param name="logs">Also gets the client's log lines (warnings and worse), when given.</param>
+    public RoundaboutClient CreateClient(Action<RoundaboutClientOptions>? configure = null, ILoggerProvider? logs = null)
     {
         var options = new RoundaboutClientOptions { Registries = [EndpointAddress.Parse(RegistryAddress)] };
         configure?.Invoke(options);
-        var client = RoundaboutClient.Create(options, LoggerFactory.Create(b => b.AddExerciseConsole("Client", LogLevel.Warning)));
+        var client = RoundaboutClient.Create(options, LoggerFactory.Create(b =>
+        {
+            b.AddExerciseConsole("Client", LogLevel.Warning);
+            if (logs is not null)
+            {
+                b.AddProvider(logs);
+            }
+        }));
         _clients.Add(client);
         return client;
     }

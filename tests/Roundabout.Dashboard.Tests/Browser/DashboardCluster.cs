@@ -1,4 +1,5 @@
-using System.Globalization;
+using Roundabout.Cli.Launch;
+using Roundabout.Contracts;
 
 namespace Roundabout.Dashboard.Tests.Browser;
 
@@ -10,7 +11,7 @@ internal sealed class DashboardCluster : IAsyncDisposable
     /// <summary>The registry's lease: a killed server is evicted at most this long after its last renewal.</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
 
-    private readonly List<CliProcess> _processes = [];
+    private readonly CliProcessGroup _processes = new();
 
     public CliProcess Registry { get; private set; } = null!;
 
@@ -22,6 +23,10 @@ internal sealed class DashboardCluster : IAsyncDisposable
 
     public string RegistryAddress => $"localhost:{RegistryPort}";
 
+    private EndpointAddress RegistryEndpoint => new("localhost", RegistryPort);
+
+    private EndpointAddress DatabaseEndpoint => new("localhost", DatabasePort);
+
     /// <summary>Starts the cluster; each server gets <paramref name="serverArgs"/> (such as its metrics port).</summary>
     public static async Task<DashboardCluster> StartAsync(int servers, params string[] serverArgs)
     {
@@ -29,7 +34,7 @@ internal sealed class DashboardCluster : IAsyncDisposable
         try
         {
             await cluster.StartRegistryAsync(0);
-            var database = cluster.Track(CliProcess.Start("database", "--port", "0", "--in-memory"));
+            var database = cluster.Track(CliProcess.Start(new DatabaseArgs { Port = 0, InMemory = true }.ToArgs(), environment: null));
             cluster.DatabasePort = await database.WaitForPortAsync(Stamp + @"\[Database\] Shared Memory running on port :(?<port>\d+)$", TimeSpan.FromSeconds(90));
             for (var i = 0; i < servers; i++)
             {
@@ -37,7 +42,7 @@ internal sealed class DashboardCluster : IAsyncDisposable
             }
 
             var dashboard = cluster.Track(CliProcess.Start(
-                "dashboard", "--port", "0", "--registry", cluster.RegistryAddress, "--database", $"localhost:{cluster.DatabasePort}"));
+                new DashboardArgs { Port = 0, Registry = cluster.RegistryEndpoint, Database = cluster.DatabaseEndpoint }.ToArgs(), environment: null));
             var port = await dashboard.WaitForPortAsync(Stamp + @"\[Dashboard\] Dashboard running on http://127\.0\.0\.1:(?<port>\d+)/ ", TimeSpan.FromSeconds(90));
             cluster.DashboardUrl = $"http://127.0.0.1:{port}/";
             return cluster;
@@ -52,13 +57,13 @@ internal sealed class DashboardCluster : IAsyncDisposable
     /// <summary>Starts the registry; port 0 picks a free one, a port from before starts it again there.</summary>
     public async Task StartRegistryAsync(int port)
     {
-        Registry = Track(CliProcess.Start("registry", "--port", Text(port), "--ttl", $"{Ttl.TotalSeconds}s"));
+        Registry = Track(CliProcess.Start(new RegistryArgs { Port = port, Ttl = Ttl }.ToArgs(), environment: null));
         RegistryPort = await Registry.WaitForPortAsync(Stamp + @"\[Registry\] Service Registry running on port :(?<port>\d+)$", TimeSpan.FromSeconds(90));
     }
 
     public async Task<(CliProcess Process, string Address)> StartServerAsync(params string[] extra)
     {
-        var process = Track(CliProcess.Start(["server", "--port", "0", "--registry", RegistryAddress, "--database", $"localhost:{DatabasePort}", .. extra], environment: null));
+        var process = Track(CliProcess.Start(new ServerArgs { Port = 0, Registry = RegistryEndpoint, Database = DatabaseEndpoint, Extra = extra }.ToArgs(), environment: null));
         var port = await process.WaitForPortAsync(Stamp + @"\[Server\] Server running on localhost:(?<port>\d+)\. Waiting for requests\.\.\.$", TimeSpan.FromSeconds(90));
         return (process, $"localhost:{port}");
     }
@@ -73,19 +78,10 @@ internal sealed class DashboardCluster : IAsyncDisposable
         return process.Output;
     }
 
-    public CliProcess Track(CliProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    public CliProcess Track(CliProcess process) => _processes.Track(process);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in Enumerable.Reverse(_processes))
-        {
-            await process.DisposeAsync();
-        }
+        await _processes.DisposeAsync();
     }
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,23 +1,15 @@
 using System.CommandLine;
-using Roundabout.Client;
-using Roundabout.Cli.Menu;
+using Roundabout.Cli.Commands;
+using Roundabout.Cli.ClientSetup;
+using Roundabout.Cli.Launch;
 using Roundabout.Cli.Terminal;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.Menu;
 
-/// <summary>The client side: the interactive menu, one-call commands for scripts, and the load tool.</summary>
-internal static class ClientCommands
+/// <summary><c>roundabout client</c>: the interactive menu.</summary>
+internal static class MenuCommand
 {
-    public static IEnumerable<Command> Create() =>
-    [
-        CreateClient(),
-        .. ClientCallCommands.Create(),
-        ClientServersCommand.Create(),
-        BenchCommand.Create(),
-        VerifyCommand.Create(),
-    ];
-
-    private static Command CreateClient()
+    public static Command Create()
     {
         var set = new ClientOptionSet();
         var watch = new Option<bool>("--watch")
@@ -33,7 +25,7 @@ internal static class ClientCommands
         command.SetAction(async (result, cancellationToken) =>
         {
             // Started by up, which has gone (kill -9): nobody is left to use the menu, so leave too.
-            using var orphanWatch = Up.ParentWatch.WhenParentExits(() => Environment.Exit(1));
+            using var orphanWatch = ParentWatch.WhenParentExits(() => Environment.Exit(1));
             using var terminal = TerminalSession.ForStandardStreams();
             return await ClientRun.RunAsync(
                 set.Build(result, result.GetValue(watch)),

@@ -3,10 +3,11 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Roundabout.Cli.Commands;
 using Roundabout.Client.Telemetry;
 using Roundabout.Hosting.Telemetry;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.ClientSetup;
 
 /// <summary>
 /// The client commands' telemetry: with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, every call's span

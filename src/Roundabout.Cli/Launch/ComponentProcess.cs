@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Roundabout.Cli.Up;
+namespace Roundabout.Cli.Launch;
 
-/// <summary>One component that <c>up</c> runs, with its output prefixed by its name.</summary>
+/// <summary>One component of a local cluster, a child process, with its output prefixed by its name.</summary>
 internal sealed partial class ComponentProcess : IDisposable
 {
     private readonly Process _process;
@@ -11,18 +11,21 @@ internal sealed partial class ComponentProcess : IDisposable
     private readonly Lock _recentLock = new();
     private readonly Queue<string> _recent = new();
 
-    private ComponentProcess(string name, int port, Process process, TextWriter output)
+    private ComponentProcess(string name, ComponentArgs args, Process process, TextWriter output)
     {
         Name = name;
-        Port = port;
+        Args = args;
         _process = process;
         _output = output;
     }
 
     public string Name { get; }
 
+    /// <summary>Its command line: a restart starts it again with the same one.</summary>
+    public ComponentArgs Args { get; }
+
     /// <summary>The port it was told to listen on.</summary>
-    public int Port { get; }
+    public int Port => Args.Port;
 
     /// <summary>Unique to this child: it answers every call with it in a response header.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -44,18 +47,16 @@ internal sealed partial class ComponentProcess : IDisposable
         }
     }
 
-    /// <param name="jsonLines">The child logs JSON: its lines are passed on as they are, one object per line, with a "Process" field naming it, instead of behind a name prefix.</param>
-    /// <param name="inheritSettings">Whether the child reads the ROUNDABOUT_ variables of this process's environment as its options.</param>
-    public static ComponentProcess Start(string name, int port, int prefixWidth, IEnumerable<string> args, TextWriter output, bool jsonLines = false, bool inheritSettings = true)
+    public static ComponentProcess Start(string name, ComponentArgs args, LaunchOutput output)
     {
-        var info = SelfLauncher.StartInfo(args, inheritSettings);
+        var info = SelfLauncher.StartInfo(args.ToArgs(), output.InheritSettings);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
         var process = new Process { StartInfo = info };
-        var component = new ComponentProcess(name, port, process, output);
+        var component = new ComponentProcess(name, args, process, output.Writer);
         info.Environment[SelfLauncher.InstanceVariable] = component.InstanceId;
-        Func<string, string> shape = jsonLines ? line => ChildJsonLine.Tag(name, line) : line => name.PadRight(prefixWidth) + " | " + line;
+        Func<string, string> shape = output.JsonLines ? line => ChildJsonLine.Tag(name, line, output.Time) : line => name.PadRight(output.PrefixWidth) + " | " + line;
         process.OutputDataReceived += (_, e) => component.Relay(shape, e.Data);
         process.ErrorDataReceived += (_, e) => component.Relay(shape, e.Data);
         process.Start();

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Roundabout.Client;
 
-namespace Roundabout.Cli;
+namespace Roundabout.Cli.ClientSetup;
 
 /// <summary>The JSON the script commands print. Numbers are strings: they can exceed any JSON number.</summary>
 public static class ClientJson

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 
-namespace Roundabout.Cli.Up;
+namespace Roundabout.Cli.Launch;
 
 /// <summary>
 /// A component started by <c>up</c> stops itself when <c>up</c> is gone, even after a

@@ -1,28 +1,25 @@
 using System.CommandLine;
-using Roundabout.Cli.Up;
+using Roundabout.Cli.ClientSetup;
+using Roundabout.Cli.Commands;
 using Roundabout.Contracts;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.Up;
 
 internal static class UpCommand
 {
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
-        var servers = NumberOption.Int("--servers", ["-n"], 1, 32, 2, "How many calculation servers to start, on consecutive ports from --first-server-port. Default: 2.");
+        var servers = NumberOption.Int("--servers", ["-n"], 1, 32, 2, "How many calculation servers to start, on consecutive ports from --first-server-port.");
         var registryPort = PortOption("--registry-port", DefaultPorts.Registry, "the registry");
         var databasePort = PortOption("--database-port", DefaultPorts.Database, "the database");
         var firstServerPort = PortOption("--first-server-port", DefaultPorts.Server, "the first server");
         var firstMetricsPort = NumberOption.Int("--first-metrics-port", [], 1, 65535 - 34, UpOptions.DefaultFirstMetricsPort,
-            $"The registry's metrics port (Prometheus text at /metrics); the database takes the next one and the servers those after it. Default: {UpOptions.DefaultFirstMetricsPort}.");
+            $"The registry's metrics port (Prometheus text at /metrics); the database takes the next one and the servers those after it.");
         var dashboardPort = PortOption("--dashboard-port", Dashboard.DashboardOptions.DefaultPort, "the dashboard's web page");
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Start no dashboard (the live web page)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where the database keeps its files (default: the database's own default, data/database)." };
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep the database in memory only: nothing survives the session." };
-        var policy = new Option<string?>("--policy")
-        {
-            Description = "The client's balancing policy: round-robin (default), p2c or ewma.",
-            Validators = { r => { if (ClientOptionSet.ParsePolicy(r.GetValueOrDefault<string?>()) is null) { r.AddError("--policy takes round-robin, p2c or ewma."); } } },
-        };
+        var policy = ClientOptionSet.PolicyOption();
 
         var tls = new Option<bool>("--tls")
         {
@@ -64,15 +61,15 @@ internal static class UpCommand
                 DataDir = result.GetValue(dataDir),
                 InMemory = result.GetValue(inMemory),
                 Tls = result.GetValue(tls),
-                Policy = ClientOptionSet.ParsePolicy(result.GetValue(policy)) ?? Client.BalancingPolicy.RoundRobin,
+                Policy = result.GetValue(policy) ?? Client.BalancingPolicy.RoundRobin,
                 Log = log.Read(result),
                 LogArgs = [.. log.GivenArguments(result)],
             };
-            return new UpSupervisor(options).RunAsync(cancellationToken);
+            return new UpSupervisor(options, time).RunAsync(cancellationToken);
         });
         return command;
     }
 
     private static Option<int> PortOption(string name, int defaultPort, string what) =>
-        NumberOption.Int(name, [], 1, 65535, defaultPort, $"The port of {what}. Default: {defaultPort}.");
+        NumberOption.Int(name, [], 1, 65535, defaultPort, $"The port of {what}.");
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Up;
+namespace Roundabout.Cli.Launch;
 
 /// <summary>
 /// How <c>up --log-format json</c> passes on a child's line: still one JSON object per line, with
@@ -12,7 +12,7 @@ namespace Roundabout.Cli.Up;
 /// </summary>
 internal static class ChildJsonLine
 {
-    public static string Tag(string process, string line)
+    public static string Tag(string process, string line, TimeProvider time)
     {
         var field = $"\"Process\":\"{JsonEncodedText.Encode(process)}\"";
         var trimmed = line.Trim();
@@ -22,7 +22,7 @@ internal static class ChildJsonLine
         }
 
         var component = process.Split('-')[0];
-        var wrapped = JsonLogLine.Format(DateTimeOffset.UtcNow, component, typeof(ChildJsonLine).FullName!, LogLevel.Information, default, line, exception: null, state: null);
+        var wrapped = JsonLogLine.Format(time.GetUtcNow(), component, typeof(ChildJsonLine).FullName!, LogLevel.Information, default, line, exception: null, state: null);
         return "{" + field + "," + wrapped[1..];
     }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Roundabout.Cli.ClientSetup;
+using Roundabout.Cli.Commands;
 using Roundabout.Client;
 using Roundabout.Contracts;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.Calls;
 
 /// <summary>One call each, for scripts: sum, multiply, accumulator, reset.</summary>
 internal static class ClientCallCommands

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using Roundabout.Client;
 using Roundabout.Cli.Bench;
+using Roundabout.Cli.ClientSetup;
+using Roundabout.Cli.Commands;
 using Roundabout.Cli.Terminal;
+using Roundabout.Client;
 using Roundabout.Contracts;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.Bench;
 
 /// <summary><c>roundabout bench</c>: load through the same client library the menu uses.</summary>
 internal static class BenchCommand
@@ -33,13 +35,9 @@ internal static class BenchCommand
             BenchOptions.MaxRate,
             "Open loop: start this many calls per second, each at its planned time whatever the latency, and time each from its planned start " +
             "(without it: a closed loop of --concurrency workers, the default). Reports p50/p99/p99.9/max and the share that succeeded within --timeout.");
-        var timeout = new Option<string>("--timeout")
-        {
-            Description = "With --rps: a call succeeds only if it answers within this time of its planned start; it is also each call's deadline (instead of --deadline). Default: 1s.",
-            DefaultValueFactory = _ => "1s",
-            Validators = { r => { if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out var t) || t > TimeSpan.FromHours(1)) { r.AddError("--timeout takes a duration up to 1h, such as 1s or 500ms."); } } },
-        };
-        var duration = new Option<string?>("--duration", "-d") { Description = "Run for this long, for example 10s (at most 1h)." };
+        var timeout = DurationOption.Create("--timeout", [], TimeSpan.FromHours(1),
+            "With --rps: a call succeeds only if it answers within this time of its planned start; it is also each call's deadline (instead of --deadline). Default: 1s.");
+        var duration = DurationOption.Create("--duration", ["-d"], BenchOptions.MaxDuration, "Run for this long, for example 10s (at most 1h).");
         var requests = NumberOption.OptionalLong("--requests", ["-n"], 1, BenchOptions.MaxRequests, $"Run this many calls in all (at most {BenchOptions.MaxRequests}).");
         var name = new Option<string>("--name")
         {
@@ -70,15 +68,12 @@ internal static class BenchCommand
                 r.AddError("Give either --rps (open loop: the rate sets the load) or --concurrency (closed loop), not both.");
             }
 
-            var hasDuration = r.GetValue(duration) is not null;
+            // Given, even with a value that does not parse (that error is the parser's to report).
+            var hasDuration = r.GetResult(duration) is { Implicit: false };
             var hasRequests = r.GetResult(requests) is { Implicit: false };
             if (hasDuration == hasRequests)
             {
                 r.AddError("Give either --duration (for example 10s) or --requests (for example 20000).");
-            }
-            else if (hasDuration && (!DurationText.TryParse(r.GetValue(duration), out var d) || d > BenchOptions.MaxDuration))
-            {
-                r.AddError("--duration takes a duration up to 1h, such as 10s or 2m.");
             }
         });
         command.SetAction(async (result, cancellationToken) =>
@@ -87,7 +82,7 @@ internal static class BenchCommand
             var progress = LiveConsole.ForStandardError();
             var clientOptions = set.Build(result);
             var rate = result.GetValue(rps);
-            var callTimeout = DurationText.ParseOrNull(result.GetValue(timeout)) ?? TimeSpan.FromSeconds(1);
+            var callTimeout = result.GetValue(timeout) ?? TimeSpan.FromSeconds(1);
             if (rate is not null)
             {
                 // A call that cannot succeed in time is given up then, as the open loop counts it.
@@ -96,7 +91,7 @@ internal static class BenchCommand
 
             return await ClientRun.RunAsync(clientOptions, set.Log.Read(result), async client =>
             {
-                var runFor = DurationText.ParseOrNull(result.GetValue(duration));
+                var runFor = result.GetValue(duration);
                 var options = new BenchOptions
                 {
                     Operation = ParseOperation(result.GetValue(op)) ?? BenchOperation.Sum,

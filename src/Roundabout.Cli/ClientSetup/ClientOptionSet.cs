@@ -1,28 +1,24 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Commands;
 using Roundabout.Client;
 using Roundabout.Contracts;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.ClientSetup;
 
 /// <summary>The options every client-side command shares, and how they become a client session.</summary>
 internal sealed class ClientOptionSet
 {
     public Option<string> Registry { get; } = CommonOptions.Registry();
 
-    public Option<string> Policy { get; } = new("--policy")
-    {
-        Description = "How calls are spread over the servers: round-robin (the exercise's), p2c " +
-            "(power of two choices: the less busy of two random servers) or ewma (peak EWMA: the cheaper of two random servers, " +
-            "cost = latency average x (calls in flight + 1); a server far slower than its peers is skipped for a while).",
-        DefaultValueFactory = _ => "round-robin",
-        Validators = { r => { if (ParsePolicy(r.GetValueOrDefault<string>()) is null) { r.AddError("--policy takes round-robin, p2c or ewma."); } } },
-    };
+    public Option<BalancingPolicy?> Policy { get; } = PolicyOption();
 
-    public Option<string> Deadline { get; } = DurationOption("--deadline", "5s", "The time one call may take, retries on other servers included, for example 5s or 500ms.");
+    public Option<TimeSpan?> Deadline { get; } = DurationOption.Create("--deadline", [], DurationText.Max,
+        "The time one call may take, retries on other servers included, for example 5s or 500ms. Default: 5s.");
 
-    public Option<string> AttemptTimeout { get; } = DurationOption("--attempt-timeout", "2s", "The time one attempt on one server may take before the call moves on to another server.");
+    public Option<TimeSpan?> AttemptTimeout { get; } = DurationOption.Create("--attempt-timeout", [], DurationText.Max,
+        "The time one attempt on one server may take before the call moves on to another server. Default: 2s.");
 
     public TlsOptions Tls { get; } = TlsOptions.ForClient();
 
@@ -46,12 +42,12 @@ internal sealed class ClientOptionSet
 
     public RoundaboutClientOptions Build(ParseResult result, bool watch = false)
     {
-        var deadline = DurationText.ParseOrNull(result.GetValue(Deadline));
-        var attemptTimeout = DurationText.ParseOrNull(result.GetValue(AttemptTimeout));
+        var deadline = result.GetValue(Deadline);
+        var attemptTimeout = result.GetValue(AttemptTimeout);
         return new RoundaboutClientOptions
         {
             Registries = EndpointAddress.ParseList(result.GetValue(Registry)),
-            Policy = ParsePolicy(result.GetValue(Policy)) ?? BalancingPolicy.RoundRobin,
+            Policy = result.GetValue(Policy) ?? BalancingPolicy.RoundRobin,
             Deadline = deadline ?? TimeSpan.FromSeconds(5),
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(2),
             Watch = watch,
@@ -63,6 +59,29 @@ internal sealed class ClientOptionSet
     /// <summary>Client logs go to stderr (or <paramref name="output"/>), so stdout carries only the menu or the result (and stays valid JSON).</summary>
     public static ILoggerFactory CreateLoggerFactory(LogSettings settings, TextWriter? output = null) =>
         new ClientLoggerFactory(settings, output ?? Console.Error, TimeProvider.System);
+
+    /// <summary>
+    /// --policy, parsed where it enters. No default value in the parser (the help would print the
+    /// enum's name): the description says it.
+    /// </summary>
+    public static Option<BalancingPolicy?> PolicyOption() => new("--policy")
+    {
+        Description = "How calls are spread over the servers: round-robin (also rr; the exercise's, the default), p2c " +
+            "(power of two choices: the less busy of two random servers) or ewma (peak EWMA: the cheaper of two random servers, " +
+            "cost = latency average x (calls in flight + 1); a server far slower than its peers is skipped for a while).",
+        HelpName = "round-robin|rr|p2c|ewma",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+            var policy = ParsePolicy(text);
+            if (policy is null)
+            {
+                r.AddError($"--policy takes round-robin (or rr), p2c or ewma; got '{text}'.");
+            }
+
+            return policy;
+        },
+    };
 
     public static BalancingPolicy? ParsePolicy(string? text) => text?.Trim().ToLowerInvariant() switch
     {
@@ -78,12 +97,5 @@ internal sealed class ClientOptionSet
         BalancingPolicy.PowerOfTwoChoices => "p2c",
         BalancingPolicy.PeakEwma => "ewma",
         _ => "round-robin",
-    };
-
-    private static Option<string> DurationOption(string name, string defaultValue, string description) => new(name)
-    {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        Validators = { r => { if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError($"{name} takes a duration such as 5s, 500ms or 2m."); } } },
     };
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Up;
+namespace Roundabout.Cli.Launch;
 
 /// <summary>Starts this same roundabout executable as a child process, however it was launched.</summary>
 internal static class SelfLauncher

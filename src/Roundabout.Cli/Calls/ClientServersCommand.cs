@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Roundabout.Cli.ClientSetup;
+using Roundabout.Cli.Commands;
 using Roundabout.Cli.Terminal;
 using Roundabout.Client;
 using Roundabout.Contracts;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.Calls;
 
 /// <summary><c>roundabout servers [--service NAME | --all-services] [--watch] [--json]</c>: what the registry lists.</summary>
 internal static class ClientServersCommand
@@ -14,7 +16,7 @@ internal static class ClientServersCommand
     /// <summary>How often <c>--watch</c> reads the renewal times again: renewals are not events of the watch.</summary>
     private static readonly TimeSpan _renewalRefresh = TimeSpan.FromSeconds(1);
 
-    public static Command Create()
+    public static Command Create(TimeProvider time)
     {
         var set = new ClientOptionSet();
         var json = CommonOptions.Json();
@@ -79,7 +81,7 @@ internal static class ClientServersCommand
                 }
 
                 using var stop = ClientRun.CancelOnCtrlC(cancellationToken);
-                await new ServersWatch(client, console, asJson).RunAsync(stop.Token);
+                await new ServersWatch(client, console, asJson, time).RunAsync(stop.Token);
                 return 0;
             }, asJson, logOutput: console.IsTerminal ? new LiveConsoleWriter(console) : null);
         });
@@ -124,7 +126,7 @@ internal static class ClientServersCommand
     /// it, or, in a terminal, kept at the bottom and redrawn every second with the renewal times
     /// read again from the registry.
     /// </summary>
-    private sealed class ServersWatch(RoundaboutClient client, LiveConsole console, bool asJson)
+    private sealed class ServersWatch(RoundaboutClient client, LiveConsole console, bool asJson, TimeProvider time)
     {
         private readonly Lock _lock = new();
         private IReadOnlyList<ServerInfo> _members = [];
@@ -149,7 +151,7 @@ internal static class ClientServersCommand
             lock (_lock)
             {
                 _members = servers;
-                console.WriteLine(ExerciseLogFormatter.FormatLine(DateTimeOffset.Now, "Client", LogLevel.Information, change, exception: null));
+                console.WriteLine(CliLogLine.Format(time, LogFormat.Text, "Client", "Roundabout.Client", LogLevel.Information, change));
                 if (console.IsTerminal)
                 {
                     console.SetLive(Table(Current()));

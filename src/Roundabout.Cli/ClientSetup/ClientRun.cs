@@ -1,9 +1,10 @@
 using Grpc.Core;
+using Roundabout.Cli.Commands;
 using Roundabout.Client;
 using Roundabout.Contracts;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.ClientSetup;
 
 /// <summary>
 /// Runs one client command: a failure becomes a message on stderr and exit code 1 (2 for invalid

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Roundabout.Cli.Commands;
 using Roundabout.Hosting;
 
-namespace Roundabout.Cli.Commands;
+namespace Roundabout.Cli.ClientSetup;
 
 /// <summary>
 /// The client commands' logging: the exercise's one-line format (or one JSON object per line),
