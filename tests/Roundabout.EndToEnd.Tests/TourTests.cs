@@ -91,7 +91,8 @@ public sealed class TourTests
 
         var code = await run.RunAsync(command, timeout: TimeSpan.FromMinutes(3));
 
-        Assert.Equal(1, code);
+        // The racy run breaks the promise; the exit code is the verdict of the run on real servers.
+        Assert.Equal(0, code);
     }
 
     [Fact]
