@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Roundabout.Cli.Bench;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 
 namespace Roundabout.Client.Tests;
 
