@@ -1,5 +1,5 @@
 using Roundabout.Cli.Bench;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 
 namespace Roundabout.Client.Tests;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Roundabout.Client.Telemetry;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 
 namespace Roundabout.Client.Tests;
 

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 
 namespace Roundabout.Client.Tests;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Roundabout.Cli.Bench;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 
 namespace Roundabout.Client.Tests;
 

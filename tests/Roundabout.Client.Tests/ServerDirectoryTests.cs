@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Roundabout.Client.Discovery;
-using Roundabout.Client.Tests.Fakes;
+using Roundabout.Testing.Fakes;
 using Roundabout.Contracts;
 
 namespace Roundabout.Client.Tests;

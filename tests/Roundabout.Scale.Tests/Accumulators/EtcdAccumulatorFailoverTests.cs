@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Numerics;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Sessions;
-using Roundabout.Scale.Tests.Engines;
+using Roundabout.Testing.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 

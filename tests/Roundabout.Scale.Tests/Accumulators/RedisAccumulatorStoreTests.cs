@@ -3,7 +3,7 @@ using System.Numerics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Sessions;
-using Roundabout.Scale.Tests.Engines;
+using Roundabout.Testing.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 using StackExchange.Redis;

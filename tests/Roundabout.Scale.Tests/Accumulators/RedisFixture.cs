@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Contracts;
-using Roundabout.Scale.Tests.Engines;
+using Roundabout.Testing.Engines;
 using Roundabout.Server;
 using Roundabout.Server.Accumulators;
 using StackExchange.Redis;

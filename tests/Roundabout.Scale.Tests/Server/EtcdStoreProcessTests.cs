@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Roundabout.Scale.Tests.Engines;
+using Roundabout.Testing.Engines;
 
 namespace Roundabout.Scale.Tests.Server;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Calculator.V1;
 using Roundabout.Hosting;
-using Roundabout.Scale.Tests.Engines;
+using Roundabout.Testing.Engines;
 using Roundabout.Server;
 
 namespace Roundabout.Scale.Tests.Server;
