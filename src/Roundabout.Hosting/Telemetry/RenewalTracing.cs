@@ -30,4 +30,11 @@ public static class RenewalTracing
 
     /// <summary>True for a renewal served (the registry's side).</summary>
     internal static bool IsRenewal(HttpContext context) => context.Request.Path.Equals(RenewPath, StringComparison.Ordinal);
+
+    /// <summary>True for a renewal served by a host that does not trace renewals (its own <see cref="Choice"/>).</summary>
+    internal static bool LeftOut(HttpContext context) =>
+        IsRenewal(context) && context.RequestServices.GetService(typeof(Choice)) is not Choice { TraceRenewals: true };
+
+    /// <summary>One host's choice, in its own services.</summary>
+    internal sealed record Choice(bool TraceRenewals);
 }

@@ -48,6 +48,7 @@ public static class TelemetrySetup
         if (options.Tracing)
         {
             var traceRenewals = options.Traced?.TraceRenewals ?? RenewalTracing.FromEnvironment();
+            builder.Services.AddSingleton(new RenewalTracing.Choice(traceRenewals));
             // Server spans with the rpc.* attributes of the gRPC method they serve: the
             // instrumentation's own gRPC support, which it turns on by this setting. GrpcSpanNames
             // then names them by that method rather than "POST /...".
@@ -58,7 +59,9 @@ public static class TelemetrySetup
                     .AddSource([.. options.ActivitySources])
                     // Health probes and scrapes are noise in a trace of the calculation path; so
                     // are lease renewals, a trace a second per server, unless asked for.
-                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context) && (traceRenewals || !RenewalTracing.IsRenewal(context)))
+                    // The instrumentation's options are shared by every host in the process (the
+                    // first one's filter wins), so the filter asks the serving host's own choice.
+                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsProbe(context) && !RenewalTracing.LeftOut(context))
                     .AddGrpcClientInstrumentation()
                     .AddProcessor(new GrpcSpanNames());
                 if (!traceRenewals)
