@@ -7,7 +7,8 @@
 # the servers' traffic. Fixed ports below 32768, from a free block.
 # Each process is started directly (not through a shell function) so that its pid is the one
 # measured and the one stopped.
-# Usage: bash bench/dashboard/cpu.sh   (BENCH_NATIVE=0 runs the ReadyToRun build instead)
+# Usage: bash bench/dashboard/cpu.sh   (the native build, as the figure is given; BENCH_NATIVE=0 runs
+# the ReadyToRun build instead, which also pays for its JIT while it warms up)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 . bench/lib.sh

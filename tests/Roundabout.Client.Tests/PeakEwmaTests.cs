@@ -87,6 +87,30 @@ public sealed class PeakEwmaTests
     }
 
     [Fact]
+    public void AServerThatTurnsSlow_CostsMoreThanItsPeers_BeforeItsFirstSlowAnswer()
+    {
+        var (health, chooser) = Build("fast", "turned-slow");
+        Observe(health, "fast", 20);
+        Observe(health, "turned-slow", 5);
+        Assert.Equal(1, chooser.Choose());
+
+        // One call to the server that has just turned slow: no answer yet, so no slow sample.
+        var call = chooser.TrackCall(1);
+        call.Start();
+        _time.Advance(TimeSpan.FromMilliseconds(30));
+
+        // Its average is still 5 ms, but it has held a call for 30 ms: 30 x (1 + 1) > 20 x 1.
+        Assert.Equal(5, health.LatencyMilliseconds("turned-slow"), 1);
+        Assert.Equal(0, chooser.Choose());
+
+        // Once the call ends, nothing is in flight and its average holds the slow sample.
+        call.Complete(new CompletionContext());
+        Assert.Equal(30, health.LatencyMilliseconds("turned-slow"), 3);
+        Assert.Equal(0, health.Outstanding("turned-slow"));
+        Assert.Equal(0, chooser.Choose());
+    }
+
+    [Fact]
     public void ACallThatTimedOut_CountsItsWait_ButARefusedConnectionSaysNothingAboutLatency()
     {
         var (health, chooser) = Build("a", "b");

@@ -10,14 +10,18 @@ internal sealed class PeakEwma
 {
     private readonly Lock _gate = new();
     private readonly double _decayTicks;
+    private readonly double _frequency;
     private double _value;
     private long _stamp;
     private int _samples;
+    private int _pending;
+    private long _busySince;
 
     public PeakEwma(TimeSpan decay, TimeProvider time)
     {
         // Timestamps tick at the provider's frequency, not at TimeSpan's.
         _decayTicks = decay.TotalSeconds * time.TimestampFrequency;
+        _frequency = time.TimestampFrequency;
     }
 
     /// <summary>Samples since the start or the last <see cref="Reset"/>.</summary>
@@ -49,6 +53,44 @@ internal sealed class PeakEwma
         lock (_gate)
         {
             return _value * Weight(now);
+        }
+    }
+
+    /// <summary>A call to the server starts at <paramref name="now"/>.</summary>
+    public void CallStarted(long now)
+    {
+        lock (_gate)
+        {
+            if (_pending++ == 0)
+            {
+                _busySince = now;
+            }
+        }
+    }
+
+    /// <summary>A call to the server ends at <paramref name="now"/>: the server made progress.</summary>
+    public void CallEnded(long now)
+    {
+        lock (_gate)
+        {
+            if (--_pending > 0)
+            {
+                _busySince = now;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long, in milliseconds, the server has had calls in flight without finishing one: a
+    /// lower bound on the latency of its next answer. A server that has just turned slow has no
+    /// slow sample yet, so its average alone would keep it cheap until its first slow answer;
+    /// this makes it costly within a few of its peers' latencies. 0 while nothing is in flight.
+    /// </summary>
+    public double Stalled(long now)
+    {
+        lock (_gate)
+        {
+            return _pending > 0 ? Math.Max(now - _busySince, 0) * 1000.0 / _frequency : 0;
         }
     }
 

@@ -47,11 +47,13 @@ internal sealed class PeakEwmaChooser
         public void Start()
         {
             _started = time.GetTimestamp();
+            server.Latency.CallStarted(_started);
             server.Start();
         }
 
         public void Complete(CompletionContext context)
         {
+            server.Latency.CallEnded(time.GetTimestamp());
             // An answer, or a call that waited until its deadline: both say how slow the server is.
             // A refused connection says nothing about latency (the failure count sees it).
             if (context.Error is null or OperationCanceledException or TimeoutException

@@ -16,8 +16,9 @@ internal sealed partial class ServerHealth
     private const double UnmeasuredCost = 1e12;
 
     /// <summary>
-    /// What a call to <paramref name="entry"/> costs now: its latency average times its calls in
-    /// flight plus one. A server not measured yet costs nothing while idle, so it is tried.
+    /// What a call to <paramref name="entry"/> costs now: its latency average (or, when larger, how
+    /// long it has had calls in flight without finishing one) times its calls in flight plus one.
+    /// A server not measured yet costs nothing while idle, so it is tried.
     /// </summary>
     public static double Cost(CallTracker entry, long now)
     {
@@ -27,7 +28,7 @@ internal sealed partial class ServerHealth
             return outstanding == 0 ? 0 : UnmeasuredCost + outstanding;
         }
 
-        return entry.Latency.Current(now) * (outstanding + 1);
+        return Math.Max(entry.Latency.Current(now), entry.Latency.Stalled(now)) * (outstanding + 1);
     }
 
     /// <summary>The latency average of <paramref name="address"/> now, in milliseconds (0 before its first sample).</summary>
