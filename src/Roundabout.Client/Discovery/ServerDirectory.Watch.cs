@@ -12,7 +12,7 @@ internal sealed partial class ServerDirectory
             {
                 Volatile.Write(ref _fetched, true);
                 Log.WatchChange(_logger, change, servers.Count);
-                Publish(servers);
+                PublishWatched(servers);
             },
             _time,
             _logger,

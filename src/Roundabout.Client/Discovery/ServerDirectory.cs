@@ -21,6 +21,8 @@ internal sealed partial class ServerDirectory : IDisposable
     private long _lastFetchTimestamp;
     private bool _fetched;
     private int _fetchCount;
+    private int _watchPublications;
+    private readonly Lock _publishGate = new();
     private Task _watchTask = Task.CompletedTask;
 
     public ServerDirectory(RegistryEndpoints registry, string service, TimeSpan rateLimit, TimeProvider time, ILogger logger)
@@ -127,11 +129,31 @@ internal sealed partial class ServerDirectory : IDisposable
 
     private async Task FetchLockedAsync(CancellationToken cancellationToken)
     {
+        var watchedBefore = Volatile.Read(ref _watchPublications);
         var servers = await _registry.ListAsync(_service, cancellationToken);
         Interlocked.Increment(ref _fetchCount);
         Volatile.Write(ref _lastFetchTimestamp, _time.GetTimestamp());
         Volatile.Write(ref _fetched, true);
-        Publish(servers);
+        lock (_publishGate)
+        {
+            // A list the watch published while this fetch was under way may be newer than the
+            // fetch's answer, and the watch keeps it current from there; the fetch's answer would
+            // not be corrected by anything, so it gives way.
+            if (Volatile.Read(ref _watchPublications) == watchedBefore)
+            {
+                Publish(servers);
+            }
+        }
+    }
+
+    /// <summary>Publishes a list the watch stream describes.</summary>
+    private void PublishWatched(IReadOnlyList<ServerInfo> servers)
+    {
+        lock (_publishGate)
+        {
+            Interlocked.Increment(ref _watchPublications);
+            Publish(servers);
+        }
     }
 
     private void Publish(IReadOnlyList<ServerInfo> servers)

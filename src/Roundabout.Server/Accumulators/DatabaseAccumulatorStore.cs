@@ -86,6 +86,10 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
         {
             throw Failure(ex);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(StoreFailures.AsDeadlineExceeded(ex));
+        }
 
         var outcomes = new MultiplyOutcome[batch.Count];
         for (var i = 0; i < outcomes.Length; i++)
@@ -112,6 +116,10 @@ internal sealed class DatabaseAccumulatorStore : IAccumulatorStore
         catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw Failure(ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Failure(StoreFailures.AsDeadlineExceeded(ex));
         }
     }
 

@@ -400,6 +400,10 @@ internal sealed class EtcdAccumulatorStore : IAccumulatorStore, IDisposable
 
             throw StoreFailures.Unreachable(Store, ex, _options.CallDeadline);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw StoreFailures.Unreachable(Store, StoreFailures.AsDeadlineExceeded(ex), _options.CallDeadline);
+        }
     }
 
     private static ByteString Key(string key) => ByteString.CopyFromUtf8(key);

@@ -17,6 +17,14 @@ internal static class StoreFailures
         _ => new(store, StoreFailureKind.Unavailable, $"is unavailable ({ex.StatusCode}: {ex.Status.Detail})", cause: ex.Status.Detail, inner: ex),
     };
 
+    /// <summary>
+    /// A gRPC call to a store that ended in an <see cref="OperationCanceledException"/> although its
+    /// caller did not cancel: its own deadline passed while grpc-dotnet was still connecting, which it
+    /// reports that way rather than as DeadlineExceeded. Seen as the DeadlineExceeded it is.
+    /// </summary>
+    public static RpcException AsDeadlineExceeded(OperationCanceledException ex) =>
+        new(new Status(StatusCode.DeadlineExceeded, $"the call's deadline passed before it was answered ({ex.Message})"));
+
     /// <summary>A stored value that is not a decimal integer: some other program wrote the key.</summary>
     public static StoreFailureException NotANumber(StoreAddress store, string name) =>
         new(store, StoreFailureKind.CorruptValue, $"holds a value of accumulator '{name}' that is not a decimal integer", $"reset it with 'roundabout reset --name {name}'");
