@@ -14,7 +14,9 @@ public sealed class StoreDownTests
         cluster.DatabaseProcess.Kill();
         await cluster.DatabaseProcess.WaitForExitAsync();
 
-        var (code, output) = await ProcessCluster.RunAsync("multiply", "3", "--registry", cluster.RegistryAddress);
+        // The attempt timeout is longer than the server's own call to the database, so that on a
+        // loaded machine the client hears the server blame its store rather than giving up first.
+        var (code, output) = await ProcessCluster.RunAsync("multiply", "3", "--registry", cluster.RegistryAddress, "--attempt-timeout", "10s", "--deadline", "20s");
 
         Assert.Equal(1, code);
         Assert.Contains($"the database at localhost:{cluster.DatabasePort} is unreachable", output, StringComparison.Ordinal);
@@ -34,7 +36,7 @@ public sealed class StoreDownTests
         cluster.DatabaseProcess.Kill();
         await cluster.DatabaseProcess.WaitForExitAsync();
 
-        await using var process = CliProcess.Start("multiply", "3", "--json", "--registry", cluster.RegistryAddress);
+        await using var process = CliProcess.Start("multiply", "3", "--json", "--registry", cluster.RegistryAddress, "--attempt-timeout", "10s", "--deadline", "20s");
         process.CloseInput();
         Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
