@@ -126,16 +126,19 @@ internal static class VerifyCommand
         await using var cluster = started;
         clientOptions.Registries = [cluster.RegistryAddress];
         using var faultsDone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var faults = new ChaosSchedule(cluster, run.Seed, Console.Error, run.Time).RunAsync(faultsDone.Token);
+        var faults = Task.CompletedTask;
         try
         {
             return await ClientRun.RunAsync(clientOptions, log, async client =>
             {
-                var (records, final, verdict) = await new VerifyRunner(client, options, run.Time).RunAsync(cancellationToken, async () =>
-                {
-                    await faultsDone.CancelAsync();
-                    await faults;
-                });
+                var (records, final, verdict) = await new VerifyRunner(client, options, run.Time).RunAsync(
+                    cancellationToken,
+                    beforeCheck: async () =>
+                    {
+                        await faultsDone.CancelAsync();
+                        await faults;
+                    },
+                    afterReset: () => faults = new ChaosSchedule(cluster, run.Seed, Console.Error, run.Time).RunAsync(faultsDone.Token));
                 return await VerifyReport.WriteAsync(options, records, final, verdict, history, json, cancellationToken);
             });
         }

@@ -14,10 +14,15 @@ namespace Roundabout.Cli.Verify;
 /// </summary>
 internal sealed class VerifyRunner(RoundaboutClient client, VerifyOptions options, TimeProvider time)
 {
-    /// <summary>The workload, then (after <paramref name="beforeCheck"/>, which a chaos run uses to end its faults) the check.</summary>
-    public async Task<(IReadOnlyList<MultiplyRecord> History, BigInteger Final, Verdict Verdict)> RunAsync(CancellationToken cancellationToken, Func<Task>? beforeCheck = null)
+    /// <summary>
+    /// The reset, then (after <paramref name="afterReset"/>, which a chaos run uses to start its
+    /// faults, since a reset is never retried) the workload, then (after <paramref name="beforeCheck"/>,
+    /// which a chaos run uses to end its faults) the check.
+    /// </summary>
+    public async Task<(IReadOnlyList<MultiplyRecord> History, BigInteger Final, Verdict Verdict)> RunAsync(CancellationToken cancellationToken, Func<Task>? beforeCheck = null, Action? afterReset = null)
     {
         await client.ResetAsync(options.Name, cancellationToken);
+        afterReset?.Invoke();
         var primes = new ConcurrentQueue<int>(FirstPrimes(options.Count));
         var history = new ConcurrentBag<MultiplyRecord>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
