@@ -40,11 +40,13 @@ public sealed class OpenLoopTests
         var client = cluster.CreateClient(o => o.Deadline = TimeSpan.FromMinutes(1));
         var options = new BenchOptions { Rate = 100, Requests = 5, Timeout = TimeSpan.FromMilliseconds(50) };
 
-        var started = TimeProvider.System.GetTimestamp();
         var run = OpenLoopRunner.RunAsync(client, options);
         await Eventually.UntilAsync(() => client.Health.Outstanding(server.Address) == 5, "all 5 planned calls are in flight");
-        // The calls are held until the release, which comes only once the timeout has passed for all of them.
-        await Eventually.UntilAsync(() => TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromMilliseconds(200), "the timeout has passed");
+        // Every call was planned before it went out, so once 200 ms have passed from here the timeout
+        // has passed for all of them. (Timing from before RunAsync would not do: the client's start,
+        // slow on a loaded machine, comes before the plan.)
+        var allInFlight = TimeProvider.System.GetTimestamp();
+        await Eventually.UntilAsync(() => TimeProvider.System.GetElapsedTime(allInFlight) > TimeSpan.FromMilliseconds(200), "the timeout has passed");
         server.Calculator.Hang.SetResult();
         var report = await run.DefaultTimeout();
 
