@@ -51,15 +51,18 @@ services.AddGrpcClient<Orders.OrdersClient>(options => options.Address = new Uri
     });
 
 // HTTP through .NET service discovery. The standard resilience handler comes first (outside),
-// so each retry of a refused connection passes through service discovery again and goes to the
-// next instance.
+// so each retry of a refused connection passes through service discovery again. Discovery's
+// round-robin is shared by every caller, so a retry lands on whichever instance is next for all of
+// them, the dead one included, until the registry drops it (one lease, 3 s by default). The retries
+// therefore last longer than a lease: ten of them, 50 ms doubling to at most 500 ms, about 4 s.
 services.AddServiceDiscovery();
 services.AddRoundaboutServiceEndpointProvider();
 var inventoryClient = services.AddHttpClient("inventory", client => client.BaseAddress = new Uri("http://inventory"));
 inventoryClient.AddStandardResilienceHandler(options =>
 {
     options.Retry.Delay = TimeSpan.FromMilliseconds(50);
-    options.Retry.MaxRetryAttempts = 5;
+    options.Retry.MaxDelay = TimeSpan.FromMilliseconds(500);
+    options.Retry.MaxRetryAttempts = 10;
     // The breaker counts every attempt of every instance together: one dead instance of three
     // fails a third of them until the registry drops it, which must not stop calls to the others.
     options.CircuitBreaker.FailureRatio = 0.9;
