@@ -43,7 +43,7 @@ public static class DashboardHost
         services.AddSingleton<GrpcChannels>();
         services.AddSingleton<PageAssets>();
         services.AddSingleton<EventStreamSlots>();
-        services.TryAddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
+        services.TryAddSingleton<HostLookup>(Dns.GetHostAddresses);
         services.AddSingleton<NameResolver>();
         services.AddSingleton(sp => new HttpClient(HttpHandler(sp.GetRequiredService<NameResolver>(), options))
         {

@@ -64,7 +64,7 @@ public sealed class DashboardOptions
     /// </summary>
     public bool FollowServerStore { get; init; } = true;
 
-    /// <summary>The most host names looked up at once; a lookup may hold a thread until the resolver answers.</summary>
+    /// <summary>The most host names looked up at once, each on a thread of its own that it holds until the resolver answers.</summary>
     public int MaxNameLookups { get; init; } = 4;
 
     /// <summary>The most health probes, and separately the most metrics scrapes, in flight at once.</summary>

@@ -18,7 +18,8 @@ namespace Roundabout.Dashboard.Tests;
 /// A thousand instances whose host names do not resolve (<c>*.invalid</c>) beside one real
 /// server, behind a resolver that does not answer (each lookup holds its thread for five seconds,
 /// as the system's lookup does while it waits for a silent DNS server): the dashboard keeps
-/// answering, and lists the real server alone once they are gone.
+/// answering, never lends a thread-pool thread to a lookup (a few held for seconds stall every
+/// request of a process on a small machine), and lists the real server alone once they are gone.
 /// </summary>
 [Trait(Tier.Name, Tier.Host)]
 public sealed class UnresolvableFloodTests
@@ -28,6 +29,8 @@ public sealed class UnresolvableFloodTests
     [Fact]
     public async Task ThousandUnresolvableInstances_HealthzKeepsAnswering_AndTheRealServerIsListedAloneAfterEviction()
     {
+        var lookups = 0;
+        var onPoolThreads = 0;
         await using var cluster = await InProcessCluster.StartAsync(servers: 1);
         await using var dashboard = DashboardHost.Build(new DashboardOptions
         {
@@ -36,6 +39,19 @@ public sealed class UnresolvableFloodTests
             Database = new EndpointAddress("127.0.0.1", cluster.DatabaseDirectPort),
             Log = new LogSettings(Minimum: LogLevel.Warning),
         }, services => services.AddSingleton<HostLookup>(SilentResolver));
+
+        IPAddress[] SilentResolver(string host)
+        {
+            Interlocked.Increment(ref lookups);
+            if (Thread.CurrentThread.IsThreadPoolThread)
+            {
+                Interlocked.Increment(ref onPoolThreads);
+            }
+
+            Thread.Sleep(TimeSpan.FromSeconds(5));
+            throw new SocketException((int)SocketError.TryAgain);
+        }
+
         await dashboard.StartAsync().DefaultTimeout();
         var url = DashboardHost.Url(dashboard);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
@@ -69,6 +85,8 @@ public sealed class UnresolvableFloodTests
             }
 
             Assert.Empty(stalls);
+            Assert.True(Volatile.Read(ref lookups) > 0, "the dashboard looked the flood's names up");
+            Assert.Equal(0, Volatile.Read(ref onPoolThreads));
 
             // Unrenewed, they expire one TTL later; the registry's eviction guard holds so many expiries
             // at once a while longer (ten seconds on a loaded machine), then the page shows the real server alone.
@@ -97,12 +115,6 @@ public sealed class UnresolvableFloodTests
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
         }
-    }
-
-    private static Task<IPAddress[]> SilentResolver(string host, CancellationToken cancellationToken)
-    {
-        Thread.Sleep(TimeSpan.FromSeconds(5));
-        throw new SocketException((int)SocketError.TryAgain);
     }
 
     /// <summary>Null when /healthz answered; otherwise what went wrong.</summary>

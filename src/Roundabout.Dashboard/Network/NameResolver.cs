@@ -4,16 +4,23 @@ using System.Net.Sockets;
 
 namespace Roundabout.Dashboard.Network;
 
-/// <summary>Looks a host name up; <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/> unless a test gives another.</summary>
-internal delegate Task<IPAddress[]> HostLookup(string host, CancellationToken cancellationToken);
+/// <summary>
+/// Looks a host name up and blocks its thread until the answer: <see cref="Dns.GetHostAddresses(string)"/>
+/// unless a test gives another.
+/// </summary>
+internal delegate IPAddress[] HostLookup(string host);
 
 /// <summary>
-/// Every host name the dashboard dials goes through here. The system's lookup may hold a thread
-/// until its resolver answers (seconds when the resolver is silent), and cancelling does not free
-/// it; so at most <see cref="DashboardOptions.MaxNameLookups"/> lookups run at once, a slot is
-/// given back only when its lookup has really ended, a caller waits at most the call deadline,
-/// and answers (failures too) are kept for a while, so a thousand names that never resolve cost a
-/// few threads, not the thread pool. Addresses written as IP addresses are never looked up.
+/// Every host name the dashboard dials goes through here. The system's lookup holds its thread
+/// until the resolver answers (five seconds for each query a busy DNS server drops), and cannot be
+/// cancelled. <see cref="Dns.GetHostAddressesAsync(string, CancellationToken)"/> is no way out on
+/// Linux: it runs that same blocking lookup on a thread-pool thread, and a few of them held for
+/// seconds stall every request of the process until the pool adds threads (one each half second).
+/// So each lookup runs on a thread of its own, outside the pool; at most
+/// <see cref="DashboardOptions.MaxNameLookups"/> run at once, a slot is given back only when its
+/// lookup has really ended, a caller waits at most the call deadline, and answers (failures too)
+/// are kept for a while: a thousand names that never resolve cost a few threads and never the
+/// pool's. Addresses written as IP addresses are never looked up.
 /// </summary>
 internal sealed class NameResolver(DashboardOptions options, TimeProvider time, HostLookup lookup) : IDisposable
 {
@@ -67,8 +74,9 @@ internal sealed class NameResolver(DashboardOptions options, TimeProvider time, 
 
         try
         {
-            // Off the caller's thread: the lookup may block the thread it runs on.
-            var addresses = await Task.Run(() => lookup(host, CancellationToken.None)).ConfigureAwait(false);
+            // A thread of its own (LongRunning), never a pool thread: the lookup blocks it for as long as the resolver takes.
+            var addresses = await Task.Factory.StartNew(
+                () => lookup(host), CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false);
             return addresses.Length > 0 ? addresses : throw new SocketException((int)SocketError.HostNotFound, $"the name {host} has no addresses");
         }
         finally
