@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
 using Roundabout.Client.Discovery;
+using Roundabout.Client.Network;
 using Roundabout.Client.Retries;
 using Roundabout.Client.Sessions;
 using Roundabout.Client.Telemetry;
+using Roundabout.Contracts;
 using Roundabout.Contracts.Security;
 using Roundabout.Contracts.Calculator.V1;
 
@@ -29,6 +31,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     private readonly ServerDirectory _directory;
     private readonly ServerHealth _health;
     private readonly ConnectionProgress _connections = new();
+    private readonly NameResolver _names;
     private readonly GrpcChannel _channel;
     private readonly Calculator.CalculatorClient _calculator;
     private readonly ClientMetrics _metrics;
@@ -48,8 +51,10 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _health = new ServerHealth(options.Outliers, _time, loggerFactory.CreateLogger<ServerHealth>(), _metrics, options.Latency);
         _retryBudget = new RetryBudget(options.RetryBudget, _time);
 
+        _names = new NameResolver(NameResolver.ClientLookups, options.AttemptTimeout, _time, options.HostLookup);
+        _names.LookupEnded += _connections.NameLookupEnded;
         var services = new BalancerServices(
-            new RegistryResolverFactory(_directory),
+            new RegistryResolverFactory(_directory, _names),
             [new RoundaboutBalancerFactory(options.Policy, _health, options.Random, _time, _connections)]);
 
         // One channel for the whole session: it owns the connections to every server.
@@ -123,8 +128,9 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
     /// <summary>
     /// Connects to every cached server before the first call, so that the first N calls go to N
     /// different servers in list order instead of to whichever connected first. A server that
-    /// refuses the connection does not hold the wait up; one that does not answer holds it up to
-    /// <see cref="FirstConnectWait"/> at most, once per session.
+    /// refuses the connection, or whose host name does not resolve, does not hold the wait up; one
+    /// whose name is still being looked up holds it only until another server is connected; one
+    /// that does not answer holds it up to <see cref="FirstConnectWait"/> at most, once per session.
     /// </summary>
     private async Task ConnectFirstAsync(IReadOnlyList<ServerInfo> servers, CancellationToken cancellationToken)
     {
@@ -133,7 +139,7 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
             var keys = servers.Select(s => s.Address).ToArray();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var connecting = _channel.ConnectAsync(stop.Token);
-            await _connections.WaitAllSettledAsync(keys, FirstConnectWait, _time, cancellationToken);
+            await _connections.WaitAllSettledAsync(keys, FirstConnectWait, _time, NameOf, cancellationToken);
             await stop.CancelAsync();
             try
             {
@@ -147,6 +153,9 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
 
         Volatile.Write(ref _connected, true);
     }
+
+    private NameState NameOf(string server) =>
+        EndpointAddress.TryParse(server, out var endpoint, out _) ? _names.Peek(endpoint.Host) : NameState.DoesNotResolve;
 
     /// <summary>Fetches the server list again from the registry and balances over the new list.</summary>
     public Task<IReadOnlyList<ServerInfo>> RefreshAsync(CancellationToken cancellationToken = default) =>
@@ -186,6 +195,8 @@ public sealed partial class RoundaboutClient : IAsyncDisposable
         _channel.Dispose();
         _registry.Dispose();
         _metrics.Dispose();
+        _names.LookupEnded -= _connections.NameLookupEnded;
+        _names.Dispose();
         return ValueTask.CompletedTask;
     }
 }

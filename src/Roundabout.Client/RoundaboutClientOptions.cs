@@ -63,6 +63,9 @@ public sealed class RoundaboutClientOptions
     /// <summary>Source of randomness for the balancers (the start of round-robin, the two choices); shared by concurrent calls, so it must be thread-safe.</summary>
     public Random Random { get; set; } = Random.Shared;
 
+    /// <summary>How the servers' host names are looked up (on threads of their own); tests give a slow or failing one.</summary>
+    internal Network.HostLookup HostLookup { get; set; } = System.Net.Dns.GetHostAddresses;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

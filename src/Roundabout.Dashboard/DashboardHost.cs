@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Roundabout.Client.Network;
 using Roundabout.Dashboard.Accumulators;
 using Roundabout.Dashboard.Membership;
 using Roundabout.Dashboard.Metrics;
@@ -44,7 +45,7 @@ public static class DashboardHost
         services.AddSingleton<PageAssets>();
         services.AddSingleton<EventStreamSlots>();
         services.TryAddSingleton<HostLookup>(Dns.GetHostAddresses);
-        services.AddSingleton<NameResolver>();
+        services.AddSingleton(sp => new NameResolver(options.MaxNameLookups, options.CallDeadline, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<HostLookup>()));
         services.AddSingleton(sp => new HttpClient(HttpHandler(sp.GetRequiredService<NameResolver>(), options))
         {
             MaxResponseContentBufferSize = 4 * 1024 * 1024,

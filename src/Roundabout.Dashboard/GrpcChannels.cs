@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
+using Roundabout.Client.Network;
 using Roundabout.Contracts;
 
 namespace Roundabout.Dashboard;
@@ -8,9 +9,9 @@ namespace Roundabout.Dashboard;
 /// One gRPC channel per address the dashboard talks to (registries, the database, each server),
 /// created on first use and disposed with the dashboard or when a server leaves; over TLS when
 /// the dashboard was given --tls-ca (or a client certificate). Names are resolved by
-/// <see cref="Network.NameResolver"/>, never by a blocking lookup on a pool thread.
+/// <see cref="NameResolver"/>, never by a blocking lookup on a pool thread.
 /// </summary>
-internal sealed class GrpcChannels(DashboardOptions options, Network.NameResolver resolver) : IDisposable
+internal sealed class GrpcChannels(DashboardOptions options, NameResolver resolver) : IDisposable
 {
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.OrdinalIgnoreCase);
 
@@ -22,7 +23,7 @@ internal sealed class GrpcChannels(DashboardOptions options, Network.NameResolve
 
     private SocketsHttpHandler Handler()
     {
-        var handler = Network.ResolvingConnect.Handler(resolver, options.CallDeadline);
+        var handler = ResolvingConnect.Handler(resolver, options.CallDeadline);
         handler.EnableMultipleHttp2Connections = true;
         handler.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
         handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(5);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Roundabout.Contracts;
 using Roundabout.Contracts.Registry.V1;
-using Roundabout.Dashboard.Network;
+using Roundabout.Client.Network;
 using Microsoft.Extensions.DependencyInjection;
 using Roundabout.Hosting;
 using RegistryClient = Roundabout.Contracts.Registry.V1.Registry.RegistryClient;

@@ -1,12 +1,14 @@
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
+using Roundabout.Client.Network;
 
 namespace Roundabout.Client.Balancing;
 
 /// <summary>
 /// Which servers the channel can use now: those in the installed picker (connected), and those
 /// whose connection failed. A fresh session waits until every cached server is one or the other
-/// before its first call, so that round-robin is strict from that call on.
+/// (or has a host name that does not resolve, and so is never dialled) before its first call, so
+/// that round-robin is strict from that call on.
 /// </summary>
 internal sealed class ConnectionProgress
 {
@@ -43,8 +45,21 @@ internal sealed class ConnectionProgress
         }
     }
 
-    /// <summary>Waits until every one of <paramref name="servers"/> is settled, or <paramref name="timeout"/> has passed.</summary>
-    public async Task WaitAllSettledAsync(IReadOnlyCollection<string> servers, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>A host name's lookup ended: a server waited for may now be settled.</summary>
+    public void NameLookupEnded()
+    {
+        lock (_gate)
+        {
+            SignalLocked();
+        }
+    }
+
+    /// <summary>
+    /// Waits until every one of <paramref name="servers"/> is settled, or <paramref name="timeout"/>
+    /// has passed. A server whose name (<paramref name="nameOf"/>) does not resolve is settled; one
+    /// whose name is still being looked up is, once another server is connected.
+    /// </summary>
+    public async Task WaitAllSettledAsync(IReadOnlyCollection<string> servers, TimeSpan timeout, TimeProvider time, Func<string, NameState> nameOf, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         while (true)
@@ -52,7 +67,7 @@ internal sealed class ConnectionProgress
             Task changed;
             lock (_gate)
             {
-                if (AllSettledLocked(servers))
+                if (AllSettledLocked(servers, nameOf))
                 {
                     return;
                 }
@@ -77,15 +92,24 @@ internal sealed class ConnectionProgress
         }
     }
 
-    /// <summary>True when each server is in the installed picker or failed to connect.</summary>
-    private bool AllSettledLocked(IEnumerable<string> servers)
+    /// <summary>True when each server is in the installed picker, failed to connect, or will not be dialled yet.</summary>
+    private bool AllSettledLocked(IReadOnlyCollection<string> servers, Func<string, NameState> nameOf)
     {
+        var anyConnected = servers.Any(_picked.Contains);
         foreach (var server in servers)
         {
-            if (!_picked.Contains(server) && !_failed.Contains(server))
+            if (_picked.Contains(server) || _failed.Contains(server))
             {
-                return false;
+                continue;
             }
+
+            var name = nameOf(server);
+            if (name == NameState.DoesNotResolve || (name == NameState.LookingUp && anyConnected))
+            {
+                continue;
+            }
+
+            return false;
         }
 
         return true;

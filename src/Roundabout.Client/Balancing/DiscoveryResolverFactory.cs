@@ -25,6 +25,6 @@ internal sealed class DiscoveryResolverFactory(RoundaboutDiscovery discovery) : 
         {
             LoadBalancingConfigs = { new LoadBalancingConfig(RoundaboutBalancerFactory.NameOf(discovery.Policy)) },
         };
-        return new RegistryResolver(discovery.DirectoryOf(service), options.LoggerFactory, config);
+        return new RegistryResolver(discovery.DirectoryOf(service), discovery.Names, options.LoggerFactory, config);
     }
 }

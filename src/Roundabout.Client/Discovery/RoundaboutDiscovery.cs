@@ -5,6 +5,7 @@ using Grpc.Net.Client.Balancer;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Roundabout.Client.Balancing;
+using Roundabout.Client.Network;
 using Roundabout.Client.Discovery;
 using Roundabout.Client.Telemetry;
 using Roundabout.Contracts.Security;
@@ -44,6 +45,7 @@ public sealed class RoundaboutDiscovery : IDisposable
         _metrics = new ClientMetrics(options.MeterFactory);
         Health = new ServerHealth(options.Outliers, options.TimeProvider, _loggerFactory.CreateLogger<ServerHealth>(), _metrics);
         var progress = new ConnectionProgress();
+        Names = new NameResolver(NameResolver.ClientLookups, options.RegistryDeadline, options.TimeProvider);
         ResolverFactory = new DiscoveryResolverFactory(this);
         LoadBalancerFactories = [.. Enum.GetValues<BalancingPolicy>().Select(policy => new RoundaboutBalancerFactory(policy, Health, options.Random, options.TimeProvider, progress))];
         ServiceProvider = new BalancerServices(ResolverFactory, LoadBalancerFactories);
@@ -54,6 +56,9 @@ public sealed class RoundaboutDiscovery : IDisposable
 
     /// <summary>The registries followed, as <c>host:port,host:port</c>.</summary>
     public string Registries => _registry.Description;
+
+    /// <summary>Looks up the host names of the instances the registry lists.</summary>
+    internal NameResolver Names { get; }
 
     /// <summary>grpc-dotnet's resolver for <c>roundabout://</c> addresses.</summary>
     public ResolverFactory ResolverFactory { get; }
@@ -156,6 +161,7 @@ public sealed class RoundaboutDiscovery : IDisposable
 
         _registry.Dispose();
         _metrics.Dispose();
+        Names.Dispose();
     }
 
     private sealed class Subscription(Action unsubscribe) : IDisposable

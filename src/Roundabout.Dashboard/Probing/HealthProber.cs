@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Hosting;
+using Roundabout.Client.Network;
 using Roundabout.Contracts;
 using Roundabout.Dashboard.Network;
 using Roundabout.Dashboard.State;

@@ -1,11 +1,11 @@
 using System.Net.Sockets;
 
-namespace Roundabout.Dashboard.Network;
+namespace Roundabout.Client.Network;
 
 /// <summary>
-/// The connect step of every HTTP handler the dashboard uses: the name through
-/// <see cref="NameResolver"/>, then an asynchronous connect to its addresses, both cancelled by
-/// the handler's connect timeout.
+/// The connect step of an HTTP handler that dials addresses anyone may have written (the
+/// dashboard's probes and scrapes): the name through <see cref="NameResolver"/>, then an
+/// asynchronous connect to its addresses, both cancelled by the handler's connect timeout.
 /// </summary>
 internal static class ResolvingConnect
 {
