@@ -6,6 +6,7 @@ using Roundabout.Client.Network;
 namespace Roundabout.Client.Tests;
 
 /// <summary>What the client knows of a server's host name, and when it asks again.</summary>
+[Trait(Tier.Name, Tier.Unit)]
 public sealed class NameResolverTests
 {
     private static readonly IPAddress[] _answer = [IPAddress.Parse("10.1.2.3")];
@@ -87,6 +88,24 @@ public sealed class NameResolverTests
         await Eventually.UntilAsync(() => Task.FromResult(Volatile.Read(ref lookups) == 2), "the second lookup started");
         Assert.Equal(NameState.Resolves, names.Peek("server-a"));
         second.Set();
+    }
+
+    [Fact]
+    public async Task ANameNobodyAskedForInAMinute_IsForgotten()
+    {
+        var time = new FakeTimeProvider();
+        using var names = new NameResolver(4, TimeSpan.FromSeconds(2), time, _ => _answer);
+        names.Check("old-server");
+        names.Check("kept-server");
+        await Eventually.UntilAsync(() => names.Peek("old-server") == NameState.Resolves && names.Peek("kept-server") == NameState.Resolves, "both names resolved");
+
+        time.Advance(TimeSpan.FromSeconds(40));
+        names.Check("kept-server");
+        time.Advance(TimeSpan.FromSeconds(25));
+        names.Check("new-server");
+
+        Assert.Equal(NameState.LookingUp, names.Peek("old-server"));
+        Assert.Equal(NameState.Resolves, names.Peek("kept-server"));
     }
 
     [Fact]

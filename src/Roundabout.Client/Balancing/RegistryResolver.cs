@@ -16,7 +16,8 @@ namespace Roundabout.Client.Balancing;
 /// Only servers whose host names resolve are published (looked up by <see cref="NameResolver"/>,
 /// off the thread pool): anyone may list an instance in a registry without a token, and a name
 /// that never resolves would otherwise cost a connection attempt, and a pool thread held by the
-/// system's lookup, each time the channel tried it. A name is published once its lookup answers.
+/// system's lookup, each time the channel tried it. A name is published once its lookup answers;
+/// once published, a server stays until the registry drops it.
 /// </summary>
 internal sealed class RegistryResolver : PollingResolver
 {
@@ -25,6 +26,7 @@ internal sealed class RegistryResolver : PollingResolver
     private readonly ServiceConfig? _serviceConfig;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly HashSet<string> _dialled = new(StringComparer.Ordinal);
     private bool _started;
     private bool _disposed;
     private string[]? _published;
@@ -118,7 +120,9 @@ internal sealed class RegistryResolver : PollingResolver
                     continue;
                 }
 
-                switch (_names.Check(endpoint.Host))
+                // Once dialled, a server stays until the registry drops it, whatever its name does later.
+                var name = _dialled.Contains(server.Address) ? NameState.Resolves : _names.Check(endpoint.Host);
+                switch (name)
                 {
                     case NameState.Resolves:
                         addresses.Add(ServerAddresses.ToBalancerAddress(endpoint, server.Address));
@@ -133,7 +137,6 @@ internal sealed class RegistryResolver : PollingResolver
                 }
             }
 
-            _names.Retain(servers.Select(s => EndpointAddress.TryParse(s.Address, out var e, out _) ? e.Host : s.Address));
             if (onlyIfChanged && _published is not null && published.SequenceEqual(_published))
             {
                 return;
@@ -143,8 +146,9 @@ internal sealed class RegistryResolver : PollingResolver
             {
                 if (lookingUp == 0)
                 {
-                    // Every listed name failed: the calls fail at once, saying so, rather than wait.
+                    // Every listed name failed: the channel's picks fail with this status, which says why.
                     _published = [];
+                    _dialled.Clear();
                     Listener(ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"No listed server's host name resolves ({string.Join(", ", unresolved.Take(3))}{(unresolved.Count > 3 ? $" and {unresolved.Count - 3} more" : "")}).")));
                 }
 
@@ -153,6 +157,8 @@ internal sealed class RegistryResolver : PollingResolver
             }
 
             _published = [.. published];
+            _dialled.Clear();
+            _dialled.UnionWith(published);
             Log.ResolverPublished(_logger, addresses.Count);
             Listener(ResolverResult.ForResult(addresses, _serviceConfig, serviceConfigStatus: null));
         }

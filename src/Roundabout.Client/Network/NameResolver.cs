@@ -43,7 +43,9 @@ internal sealed class NameResolver(int maxLookups, TimeSpan deadline, TimeProvid
 
     private static readonly IPAddress[] _loopback = [IPAddress.Loopback, IPAddress.IPv6Loopback];
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly TimeSpan _unusedFor = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _slots = new(maxLookups, maxLookups);
+    private long _lastPrune = time.GetTimestamp();
 
     /// <summary>A resolver on the system's lookup.</summary>
     public NameResolver(int maxLookups, TimeSpan deadline, TimeProvider time)
@@ -85,7 +87,7 @@ internal sealed class NameResolver(int maxLookups, TimeSpan deadline, TimeProvid
         : _entries.TryGetValue(host, out var entry) ? entry.State
         : NameState.LookingUp;
 
-    /// <summary>Forgets the names of hosts no longer dialled.</summary>
+    /// <summary>Forgets at once the names of hosts no longer dialled (names unused for a minute are forgotten anyway).</summary>
     public void Retain(IEnumerable<string> hosts)
     {
         var keep = new HashSet<string>(hosts, StringComparer.OrdinalIgnoreCase);
@@ -103,10 +105,31 @@ internal sealed class NameResolver(int maxLookups, TimeSpan deadline, TimeProvid
     private Entry Current(string host)
     {
         var now = time.GetTimestamp();
-        return _entries.AddOrUpdate(
+        PruneIfDue(now);
+        var entry = _entries.AddOrUpdate(
             host,
             _ => Start(host, now, NameState.LookingUp),
             (_, old) => old.IsFresh(now, time) ? old : Start(host, now, old.State));
+        Volatile.Write(ref entry.LastUsed, now);
+        return entry;
+    }
+
+    /// <summary>Once a minute, forgets the names nobody asked for in the last minute, so that names that come and go cost no memory for long.</summary>
+    private void PruneIfDue(long now)
+    {
+        var last = Volatile.Read(ref _lastPrune);
+        if (time.GetElapsedTime(last, now) < _unusedFor || Interlocked.CompareExchange(ref _lastPrune, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (host, entry) in _entries)
+        {
+            if (entry.Addresses.IsCompleted && time.GetElapsedTime(Volatile.Read(ref entry.LastUsed), now) >= _unusedFor)
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(host, entry));
+            }
+        }
     }
 
     private Entry Start(string host, long now, NameState last)
@@ -155,6 +178,9 @@ internal sealed class NameResolver(int maxLookups, TimeSpan deadline, TimeProvid
             !Addresses.IsCompleted ? Last
             : Addresses.IsCompletedSuccessfully ? NameState.Resolves
             : NameState.DoesNotResolve;
+
+        /// <summary>When the name was last asked for (a timestamp of the resolver's clock).</summary>
+        public long LastUsed = StartedAt;
 
         public bool IsFresh(long now, TimeProvider time)
         {
