@@ -134,7 +134,8 @@ internal sealed class NameResolver(int maxLookups, TimeSpan deadline, TimeProvid
 
     private Entry Start(string host, long now, NameState last)
     {
-        var entry = new Entry(LookupAsync(host), now, last);
+        // Started from the pool, so that asking for many names at once (a list of thousands) only queues their lookups.
+        var entry = new Entry(Task.Run(() => LookupAsync(host)), now, last);
         entry.Addresses.ContinueWith(static (task, state) => { _ = task.Exception; ((NameResolver)state!).LookupEnded?.Invoke(); }, this, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         return entry;
     }
