@@ -29,7 +29,7 @@ internal sealed class RegistryResolver : PollingResolver
     private readonly HashSet<string> _dialled = new(StringComparer.Ordinal);
     private bool _started;
     private bool _disposed;
-    private string[]? _published;
+    private bool _resultSent;
     private int _republishQueued;
 
     /// <param name="directory">The cached list to publish.</param>
@@ -137,7 +137,7 @@ internal sealed class RegistryResolver : PollingResolver
                 }
             }
 
-            if (onlyIfChanged && _published is not null && published.SequenceEqual(_published))
+            if (onlyIfChanged && _resultSent && _dialled.SetEquals(published))
             {
                 return;
             }
@@ -147,7 +147,7 @@ internal sealed class RegistryResolver : PollingResolver
                 if (lookingUp == 0)
                 {
                     // Every listed name failed: the channel's picks fail with this status, which says why.
-                    _published = [];
+                    _resultSent = true;
                     _dialled.Clear();
                     Listener(ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"No listed server's host name resolves ({string.Join(", ", unresolved.Take(3))}{(unresolved.Count > 3 ? $" and {unresolved.Count - 3} more" : "")}).")));
                 }
@@ -156,7 +156,7 @@ internal sealed class RegistryResolver : PollingResolver
                 return;
             }
 
-            _published = [.. published];
+            _resultSent = true;
             _dialled.Clear();
             _dialled.UnionWith(published);
             Log.ResolverPublished(_logger, addresses.Count);
